@@ -1,0 +1,3 @@
+"""paperarchive: Hugging Face Daily Papers listings into a static, searchable MkDocs site."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,121 @@
+"""The `paperarchive` command: each subcommand parses its options and calls one stage function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXAMPLES = {
+    "parse": "example: paperarchive parse content/listings/*.txt > records.jsonl",
+    "ingest": "example: paperarchive ingest content/listings/*.txt",
+    "generate": "example: paperarchive generate --out generated/docs",
+    "build": "example: paperarchive build && python3 -m http.server -d site",
+    "serve": "example: paperarchive serve --dev-addr 127.0.0.1:8000",
+    "search": 'example: paperarchive search "diffusion transformer" --json',
+}
+
+
+def _command(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=f"{help_text}\n\n{EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperarchive",
+        description="Build a static archive of Hugging Face Daily Papers listings.",
+        epilog="\n".join(EXAMPLES.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = _command(sub, "parse", "Parse listing pages and print one JSON record per paper (JSON Lines).")
+    p.add_argument("files", nargs="+", type=Path, help="listing pages (plain text)")
+    p.add_argument("--listed-on", metavar="YYYY-MM-DD", help="the listing's date, when its file name has none")
+    p.set_defaults(func=_parse)
+
+    p = _command(sub, "ingest", "Merge listing pages (or HF API JSON files) into the store in content/papers/.")
+    p.add_argument("files", nargs="+", type=Path, help="listing pages or daily_papers API JSON files")
+    p.add_argument("--store", type=Path, default=Path("content/papers"), help="store folder (default: content/papers)")
+    p.add_argument("--listed-on", metavar="YYYY-MM-DD", help="the listing's date, when its file name has none")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.set_defaults(func=_ingest)
+
+    p = _command(sub, "generate", "Write the site's Markdown pages from the store (no MkDocs run).")
+    _site_options(p)
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: the docs_dir of mkdocs.yml)")
+    p.set_defaults(func=_generate)
+
+    p = _command(sub, "build", "Generate the pages and render the site into site/ with MkDocs + Material.")
+    _site_options(p)
+    p.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.set_defaults(func=_build)
+
+    p = _command(sub, "serve", "Preview the site with live reload.")
+    _site_options(p)
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    p.set_defaults(func=_serve)
+
+    p = _command(sub, "search", "Search the archive's papers from the terminal (lunr.py).")
+    p.add_argument("query", help="words to look for; lunr syntax works (title:diffusion, +must, -not)")
+    p.add_argument("--store", type=Path, default=Path("content/papers"), help="store folder (default: content/papers)")
+    p.add_argument("--limit", type=int, default=10, help="at most this many results (default: 10)")
+    p.add_argument("--json", action="store_true", help="print results as JSON Lines")
+    p.set_defaults(func=_search)
+    return parser
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    p.add_argument("--store", type=Path, default=Path("content/papers"), help="store folder (default: content/papers)")
+
+
+def _parse(args) -> int:
+    from . import parse
+
+    return parse.print_records(args.files, listed_on=args.listed_on, out=sys.stdout, err=sys.stderr)
+
+
+def _ingest(args) -> int:
+    from . import ingest
+
+    return ingest.ingest_files(args.files, store=args.store, listed_on=args.listed_on, strict=args.strict)
+
+
+def _generate(args) -> int:
+    from . import site
+
+    return site.generate_only(config=args.config, store=args.store, out=args.out)
+
+
+def _build(args) -> int:
+    from . import site
+
+    return site.build(config=args.config, store=args.store, site_dir=args.site_dir, strict=args.strict)
+
+
+def _serve(args) -> int:
+    from . import site
+
+    return site.serve(config=args.config, store=args.store, dev_addr=args.dev_addr)
+
+
+def _search(args) -> int:
+    from . import search
+
+    return search.search_command(args.query, store=args.store, limit=args.limit, as_json=args.json)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
