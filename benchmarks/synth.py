@@ -1,0 +1,146 @@
+"""Write N synthetic papers as listing pages shaped like the real corpus.
+
+    python3 benchmarks/synth.py 50000 --out /tmp/synth50k
+
+The shapes come from the real data: titles and abstracts are recombined from
+real ones (so word, title and abstract length distributions match), and each
+synthetic paper copies the organisation, author count, comment count and
+listed-to-published delay of a real paper.  Papers are spread over consecutive
+weekdays at the corpus's papers-per-day rate, one listing file per day, named
+by its date like the corpus.  Deterministic for a given N and --seed.
+
+The source is ../shared/corpus/hf-daily/expected.jsonl when it is there, else
+the seed listings shipped in content/listings/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "build"))
+
+from paperarchive import parse  # noqa: E402
+from paperarchive.records import Entry  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "expected.jsonl"
+START = date(2024, 5, 27)
+
+
+def real_entries() -> list[Entry]:
+    """The real papers the synthetic ones are shaped after."""
+    if CORPUS.exists():
+        with CORPUS.open(encoding="utf-8") as f:
+            return [_entry_from_truth(json.loads(line)) for line in f]
+    entries: list[Entry] = []
+    for path in sorted((ROOT / "content" / "listings").glob("*.txt")):
+        entries.extend(e for e in parse.read_listing(path).entries if e.listed and e.published)
+    return entries
+
+
+def _entry_from_truth(row: dict) -> Entry:
+    return Entry(
+        listing=row["listing"],
+        line=1,
+        listed=date.fromisoformat(row["listed"]) if row["listed"] else None,
+        title=row["title"],
+        abstract=row["abstract"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        comments=row["comments"],
+        authors_count=row["authors_count"],
+        organization=row["organization"],
+        organization_id=row["organization_id"],
+    )
+
+
+def weekdays(start: date):
+    day = start
+    while True:
+        if day.weekday() < 5:
+            yield day
+        day += timedelta(days=1)
+
+
+def synthetic_title(rng: random.Random, titles: list[list[str]], serial: int) -> str:
+    """Half of one real title and half of another; the serial keeps every title distinct."""
+    a, b = rng.choice(titles), rng.choice(titles)
+    words = a[: max(1, len(a) // 2)] + b[len(b) // 2 :]
+    return " ".join(words) + f" {serial:x}"
+
+
+def synthetic_abstract(rng: random.Random, template: str, sentences: list[str]) -> str:
+    """Real sentences drawn at random until the text is as long as a real abstract."""
+    target = len(template)
+    out: list[str] = []
+    length = 0
+    while length < target:
+        sentence = rng.choice(sentences)
+        out.append(sentence)
+        length += len(sentence) + 1
+    return " ".join(out)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1] in ".!?" else text + "."
+
+
+def synthesize(n: int, seed: int = 0) -> dict[date, list[Entry]]:
+    """N synthetic papers, grouped by the listing day that carries them."""
+    rng = random.Random(seed)
+    real = real_entries()
+    titles = [e.title.split() for e in real]
+    sentences = [_sentence(s) for e in real for s in e.abstract.split(". ") if len(s) > 20]
+    per_day = max(1, round(len(real) / max(1, len({e.listed for e in real}))))
+    listings: dict[date, list[Entry]] = {}
+    days = weekdays(START)
+    serial = 0
+    while serial < n:
+        listed = next(days)
+        batch = []
+        for _ in range(min(per_day, n - serial)):
+            model = rng.choice(real)
+            delay = (model.listed - model.published) if model.listed and model.published else timedelta(days=1)
+            batch.append(
+                replace(
+                    model,
+                    listing=f"{listed.isoformat()}.txt",
+                    listed=listed,
+                    title=synthetic_title(rng, titles, serial),
+                    abstract=synthetic_abstract(rng, model.abstract, sentences),
+                    published=listed - delay,
+                )
+            )
+            serial += 1
+        listings[listed] = batch
+    return listings
+
+
+def write_listings(listings: dict[date, list[Entry]], out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    for listed, entries in listings.items():
+        text = parse.render_listing(entries, header=listed)
+        (out / f"{listed.isoformat()}.txt").write_text(text, encoding="utf-8")
+    return len(listings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("n", type=int, help="number of papers")
+    ap.add_argument("--out", type=Path, required=True, help="folder for the listing files")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    listings = synthesize(args.n, args.seed)
+    files = write_listings(listings, args.out)
+    print(f"wrote {args.n} papers in {files} listings to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
