@@ -1,0 +1,154 @@
+"""`paperarchive ingest`: read listing pages and API files, merge them into the store.
+
+Read everything first (every file, every problem), then merge once and save once
+as one crash-safe batch (records.save_store).  A file that cannot be read costs
+only its own records.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from .records import Entry, MergeResult, Problem, load_store, lock_store, merge, recover_store, save_store
+
+_JSON_WS = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
+_PEEK = 4096
+
+
+def ingest_files(
+    files: list[Path],
+    store: Path,
+    listed_on: str | None,
+    strict: bool,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Merge ``files`` into the store folder; print problems (stderr) and the summary (stdout).
+
+    Exit status 1 when any error (or, with ``strict``, any warning) was found; the
+    good records are stored either way.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    day, problems = _listed_on_date(listed_on)
+    if problems:
+        _report(problems, None, out, err)
+        return 1
+    entries, problems = read_inputs(files, day, err)
+    with lock_store(store):
+        recover_store(store)
+        before = load_store(store)
+        result = merge(before, entries)
+        save_store(store, before, result)
+    problems = before.problems + problems
+    _report(problems, result, out, err)
+    failed = any(strict or not p.warning for p in problems)
+    return 1 if failed else 0
+
+
+def read_inputs(files: list[Path], listed_on: date | None, err: TextIO | None = None) -> tuple[list[Entry], tuple[Problem, ...]]:
+    """Every entry and every problem of every file, the files in the order given."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    progress = _Progress(len(files), err or sys.stderr)
+    for path in files:
+        result_entries, result_problems = _read_one(Path(path), listed_on)
+        entries.extend(result_entries)
+        problems.extend(result_problems)
+        progress.step()
+    progress.done()
+    return entries, tuple(problems)
+
+
+def _read_one(path: Path, listed_on: date | None) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_PEEK)
+    except OSError as exc:
+        return (), (Problem(str(path), 1, f"cannot read the file: {exc.strerror or exc}"),)
+    try:
+        if is_api_json(head):
+            from . import hfapi
+
+            result = hfapi.read_api_file(path, listed_on)
+        else:
+            from . import parse
+
+            result = parse.read_listing(path, listed_on=listed_on)
+    except Exception as exc:  # noqa: BLE001 -- one unreadable file must never cost the others
+        return (), (Problem(str(path), 1, f"could not be read ({type(exc).__name__}: {exc})"),)
+    return tuple(result.entries), tuple(result.problems)
+
+
+def is_api_json(head: bytes) -> bool:
+    """Detect an API file by content: its first significant byte is ``[`` or ``{``.
+
+    A listing page starts with boilerplate or a title; a title such as
+    ``[Re] Reproducing ...`` is told apart by the byte after the bracket, which in
+    JSON can only start a value (or close an empty list).
+    """
+    data = head[len(_BOM) :] if head.startswith(_BOM) else head
+    first = _skip_ws(data, 0)
+    opener = data[first : first + 1]
+    if opener not in (b"[", b"{"):
+        return False
+    nxt = _skip_ws(data, first + 1)
+    follow = data[nxt : nxt + 1]
+    if not follow:
+        return True  # a file that is only "[" or "{": let the JSON reader refuse it clearly
+    if opener == b"{":
+        return follow in (b'"', b"}")
+    return follow in b'[{"]-0123456789tfn'
+
+
+def _skip_ws(data: bytes, index: int) -> int:
+    while index < len(data) and data[index] in _JSON_WS:
+        index += 1
+    return index
+
+
+def _listed_on_date(listed_on: str | None) -> tuple[date | None, tuple[Problem, ...]]:
+    if listed_on is None:
+        return None, ()
+    try:
+        return date.fromisoformat(listed_on), ()
+    except (TypeError, ValueError):
+        return None, (Problem("--listed-on", 1, f"not a YYYY-MM-DD date: {listed_on!r}"),)
+
+
+def _report(problems: tuple[Problem, ...], result: MergeResult | None, out: TextIO, err: TextIO) -> None:
+    for problem in problems:
+        print(problem, file=err)
+    added = updated = unchanged = 0
+    if result is not None:
+        added, updated, unchanged = result.added, result.updated, result.unchanged
+    print(f"added {added}, updated {updated}, unchanged {unchanged}, problems {len(problems)}", file=out)
+
+
+class _Progress:
+    """A one-line progress count on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, stream: TextIO):
+        self.total = total
+        self.stream = stream
+        self.count = 0
+        self.shown = 0.0
+        self.active = total > 20 and hasattr(stream, "isatty") and stream.isatty()
+
+    def step(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.active and now - self.shown > 0.1:
+            self.shown = now
+            self.stream.write(f"\rreading {self.count}/{self.total} files")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.active:
+            self.stream.write("\r" + " " * 40 + "\r")
+            self.stream.flush()

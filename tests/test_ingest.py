@@ -1,0 +1,197 @@
+"""`paperarchive ingest`: files in, store out, problems reported, good records always kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, require_shared
+from paperarchive.ingest import ingest_files, is_api_json
+from paperarchive.records import fold_title, load_store
+
+LISTINGS = FIXTURES / "store" / "listings"
+API = FIXTURES / "store" / "api"
+DAY1, DAY2, EXTRA = LISTINGS / "2025-11-20.txt", LISTINGS / "2025-11-21.txt", LISTINGS / "2025-11-21-extra.txt"
+BINARY = LISTINGS / "2025-11-22-binary.txt"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def run(files, store: Path, strict=False, listed_on=None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = ingest_files([Path(f) for f in files], store=store, listed_on=listed_on, strict=strict, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_two_listings_merge_into_one_record_per_paper(tmp_path):
+    store = tmp_path / "papers"
+    assert run([DAY1, DAY2], store) == (0, "added 5, updated 0, unchanged 0, problems 0\n", "")
+    papers = load_store(store).papers
+    assert sorted(papers) == ["cafe-models", "cafe-models-2", "graph-transformers-revisited",
+                              "sparse-mixtures-of-experts-at-scale", "tiny-recurrent-models"]
+    sparse = papers["sparse-mixtures-of-experts-at-scale"]
+    assert (sparse.title, sparse.comments, sparse.organization) == ("Sparse mixtures of experts at scale", 5, "Acme Research")
+    assert sparse.links == ("https://github.com/example/smoe",)
+    tiny = papers["tiny-recurrent-models"]  # the later listing shows no metadata: nothing erased
+    assert (tiny.authors_count, str(tiny.published), tiny.comments) == (4, "2025-11-19", 0)
+    graph = papers["graph-transformers-revisited"]  # title corrected, same abstract: same id
+    assert graph.title == "Graph Transformers Revisited: Random Walks Are All You Need"
+    assert (str(graph.published), graph.comments) == ("2025-11-17", 1)
+    assert graph.links == ("https://example.org/gt",)
+    assert papers["cafe-models-2"].title == "Café Models"
+
+
+def test_argument_order_and_run_split_give_the_same_bytes(tmp_path):
+    together, reversed_, split = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    run([DAY1, DAY2, EXTRA, *sorted(API.iterdir())], together)
+    run([*sorted(API.iterdir(), reverse=True), EXTRA, DAY2, DAY1], reversed_)
+    run([DAY1], split)
+    run([DAY2, EXTRA], split)
+    run(sorted(API.iterdir()), split)
+    assert files_of(together) == files_of(reversed_) == files_of(split)
+
+
+def test_second_ingest_changes_no_byte_and_writes_no_file(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1, DAY2, EXTRA, *sorted(API.iterdir())], store)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in store.iterdir()}
+    code, out, err = run([DAY2, DAY1, EXTRA, *sorted(API.iterdir())], store)
+    assert (code, out, err) == (0, "added 0, updated 0, unchanged 5, problems 0\n", "")
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in store.iterdir()} == before
+
+
+def test_api_record_ties_two_records_into_one_and_the_retired_id_becomes_an_alias(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1, DAY2, EXTRA], store)
+    assert {"tiny-recurrent-models.yml", "less-is-more-recursive-reasoning-with-tiny-networks.yml"} <= set(files_of(store))
+    code, out, _ = run([API / "2025-11-23.json"], store)
+    assert (code, out) == (0, "added 0, updated 1, unchanged 0, problems 0\n")
+    assert "less-is-more-recursive-reasoning-with-tiny-networks.yml" not in files_of(store)
+    kept = load_store(store).papers["tiny-recurrent-models"]
+    assert kept.aliases == ("less-is-more-recursive-reasoning-with-tiny-networks",)
+    assert (kept.arxiv_id, kept.authors, kept.upvotes) == ("2511.04321", ("Ada Lovelace", "Alan Turing"), 42)
+    assert (kept.comments, kept.organization, kept.github) == (3, "Samsung SAIL", "https://github.com/example/trm")
+    run([API / "2025-11-24.json"], store)  # matched by arXiv id only: the title follows, the id stays
+    kept = load_store(store).papers["tiny-recurrent-models"]
+    assert (kept.title, kept.upvotes, kept.comments) == ("TRM: Recursive Reasoning with Tiny Networks", 57, 3)
+
+
+def test_a_broken_listing_costs_only_itself(tmp_path):
+    store = tmp_path / "papers"
+    code, out, err = run([BINARY, DAY1], store)
+    assert code == 1
+    assert out == "added 4, updated 0, unchanged 0, problems 1\n"
+    assert err == f"{BINARY}:1: binary file (NUL byte at offset 0), not a listing page: skipped\n"
+    assert len(load_store(store).papers) == 4
+    code, out, err = run([tmp_path / "missing.txt"], store)
+    assert (code, out) == (1, "added 0, updated 0, unchanged 0, problems 1\n")
+    assert err.startswith(f"{tmp_path / 'missing.txt'}:1: cannot read the file: ")
+
+
+def test_a_corrupt_store_file_is_reported_and_preserved(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    damaged = "id: cafe-models\ntitle: 'unclosed\n"
+    (store / "cafe-models.yml").write_text(damaged, "utf-8")
+    code, out, err = run([DAY1, DAY2], store)
+    assert code == 1
+    assert err == f"{store}/cafe-models.yml:3: not valid YAML: found unexpected end of stream\n"
+    assert out == "added 2, updated 3, unchanged 0, problems 1\n"
+    assert (store / "cafe-models.yml").read_text("utf-8") == damaged
+    assert load_store(store).papers["cafe-models-2"].title == "Cafe Models"
+
+
+def test_warnings_fail_only_under_strict(tmp_path):
+    undated = tmp_path / "listing.txt"
+    undated.write_text("Daily Papers\n\nMar 13\n\nA Title\n\nAn abstract.\n", "utf-8")
+    code, out, err = run([undated], tmp_path / "a")
+    assert out == f"added 1, updated 0, unchanged 0, problems {err.count(chr(10))}\n"
+    if err:  # the parser warns about the inferred year
+        assert code == 0 and run([undated], tmp_path / "b", strict=True)[0] == 1
+    bad = run([undated], tmp_path / "c", listed_on="13 March")
+    assert bad == (1, "added 0, updated 0, unchanged 0, problems 1\n", "--listed-on:1: not a YYYY-MM-DD date: '13 March'\n")
+
+
+def test_listed_on_dates_an_undated_listing(tmp_path):
+    undated = tmp_path / "listing.txt"
+    shutil.copy(DAY1, undated)
+    run([undated], tmp_path / "papers", listed_on="2025-11-20")
+    papers = load_store(tmp_path / "papers").papers
+    assert {str(p.first_seen) for p in papers.values()} == {"2025-11-20"}
+
+
+@pytest.mark.parametrize(
+    ("head", "is_json"),
+    [
+        (b'[{"paper": {}}]', True),
+        (b'\xef\xbb\xbf  \n{"data": []}', True),
+        (b"[]", True),
+        (b'[\n  "{\'paper\': 1}"]', True),
+        (b"[Re] Reproducing a paper\n\nAbstract.", False),
+        (b"{Title in braces}\n", False),
+        (b"new\n\nSubscribe\n", False),
+        (b"", False),
+    ],
+)
+def test_api_files_are_detected_by_content(head, is_json):
+    assert is_api_json(head) is is_json
+
+
+def test_json_named_txt_is_read_as_api(tmp_path):
+    renamed = tmp_path / "2025-11-23-api.txt"
+    shutil.copy(API / "2025-11-23.json", renamed)
+    code, out, _ = run([renamed], tmp_path / "papers")
+    assert (code, out) == (0, "added 1, updated 0, unchanged 0, problems 0\n")
+    assert load_store(tmp_path / "papers").papers["less-is-more-recursive-reasoning-with-tiny-networks"].arxiv_id == "2511.04321"
+
+
+def test_seeds_give_one_record_per_distinct_title(tmp_path):
+    seeds = sorted((ROOT / "content" / "listings").glob("*.txt"))
+    code, out, _ = run(seeds, tmp_path / "papers")
+    assert out == "added 434, updated 0, unchanged 0, problems 0\n"
+    assert run(seeds, tmp_path / "papers")[1] == "added 0, updated 0, unchanged 434, problems 0\n"
+
+
+@pytest.mark.corpus
+def test_corpus_slice_gives_one_record_per_distinct_folded_title(corpus, tmp_path):
+    listings = sorted((corpus / "listings").glob("*.txt"))[::20]
+    names = {p.name for p in listings}
+    truth = [r for r in map(json.loads, (corpus / "expected.jsonl").read_text("utf-8").splitlines()) if r["listing"] in names]
+    code, out, err = run(listings, tmp_path / "papers")
+    assert (code, err) == (0, "")
+    papers = load_store(tmp_path / "papers").papers
+    assert len(papers) == len({fold_title(r["title"]) for r in truth})
+    by_key = {p.key: p for p in papers.values()}
+    for record in truth:
+        paper = by_key[fold_title(record["title"])]
+        assert paper.abstract == record["abstract"] and paper.comments == record["comments"]
+        assert (paper.organization, paper.authors_count) == (record["organization"], record["authors_count"])
+
+
+@pytest.mark.corpus
+def test_real_api_files_merge_with_their_listings(tmp_path):
+    api = require_shared(ROOT.parent / "shared" / "corpus" / "hf-api")
+    listings = require_shared(ROOT.parent / "shared" / "corpus" / "hf-daily" / "listings")
+    days = sorted(p.stem for p in api.glob("*.json"))
+    texts = [listings / f"{day}.txt" for day in days if (listings / f"{day}.txt").exists()]
+    store = tmp_path / "papers"
+    run(texts, store)
+    count = len(load_store(store).papers)
+    run(sorted(api.glob("*.json")), store)
+    papers = load_store(store).papers
+    with_arxiv = [p for p in papers.values() if p.arxiv_id]
+    assert with_arxiv and all(p.authors for p in with_arxiv)
+    merged = [p for p in with_arxiv if any(s.listing.endswith(".txt") for s in p.sources)]
+    assert merged, "API records must land on the listing records of the same papers"
+    assert len(papers) - count == len([p for p in with_arxiv if p not in merged])

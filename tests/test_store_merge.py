@@ -1,0 +1,196 @@
+"""Merge rules: one paper once, later listings update, nothing known is erased, ids never change."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from paperarchive.records import ABSTRACT_MATCH_MIN, Entry, Source, Store, merge
+
+LONG = (
+    "We study how sparse mixtures of experts behave at scale and find that a balanced router removes "
+    "routing collapse; the method is simple, needs no extra loss, and improves perplexity at every size. "
+    "Code: https://github.com/example/smoe."
+)
+assert len(LONG) >= ABSTRACT_MATCH_MIN
+
+
+def entry(title: str, listed: str | None = "2025-11-20", listing: str | None = None, **kw) -> Entry:
+    day = date.fromisoformat(listed) if listed else None
+    kw.setdefault("abstract", f"About {title}.")
+    return Entry(listing=listing or f"{listed or 'undated'}.txt", line=kw.pop("line", 1), listed=day, title=title, **kw)
+
+
+def store_of(*entries: Entry) -> Store:
+    return Store(papers=merge(Store(), entries).papers)
+
+
+def test_new_paper_keeps_every_parsed_field():
+    e = entry("Sparse Experts", abstract=LONG, published=date(2025, 11, 18), comments=3,
+              organization="Acme Lab", organization_id="acme")
+    result = merge(Store(), [e])
+    (paper,) = result.papers.values()
+    assert paper.id == "sparse-experts"
+    assert (paper.title, paper.abstract, paper.published, paper.comments) == ("Sparse Experts", LONG, date(2025, 11, 18), 3)
+    assert (paper.organization, paper.organization_id, paper.authors_count) == ("Acme Lab", "acme", None)
+    assert paper.links == ("https://github.com/example/smoe",)
+    assert paper.sources == (Source(date(2025, 11, 20), "2025-11-20.txt"),)
+    assert paper.first_seen == date(2025, 11, 20) and paper.aliases == ()
+    assert (result.added, result.updated, result.unchanged, result.retired) == (1, 0, 0, ())
+
+
+def test_same_folded_title_is_one_paper_and_later_listing_updates():
+    result = merge(Store(), [
+        entry("Sparse Experts: at Scale", comments=3, organization="Acme Lab", organization_id="acme"),
+        entry("sparse experts -- AT  scale", "2025-11-21", comments=5, organization="Acme Research", organization_id="acme"),
+    ])
+    (paper,) = result.papers.values()
+    assert paper.id == "sparse-experts-at-scale"
+    assert (paper.title, paper.comments, paper.organization) == ("sparse experts -- AT  scale", 5, "Acme Research")
+    assert [s.listing for s in paper.sources] == ["2025-11-20.txt", "2025-11-21.txt"]
+    assert paper.first_seen == date(2025, 11, 20)
+
+
+def test_nothing_known_is_replaced_by_unknown():
+    first = entry("Tiny Models", abstract=LONG, published=date(2025, 11, 19), comments=2, authors_count=4,
+                  organization="Org", organization_id="org", authors=("Ada",), arxiv_id="2511.00001",
+                  upvotes=10, github="https://github.com/a/b", project_page="https://a.b", keywords=("rnn",))
+    bare = entry("Tiny Models", "2025-11-22", abstract="")  # a later listing without any metadata
+    (paper,) = merge(Store(), [first, bare]).papers.values()
+    assert paper.abstract == LONG and paper.comments == 2 and paper.authors_count == 4
+    assert (paper.organization, paper.organization_id, paper.authors, paper.arxiv_id) == ("Org", "org", ("Ada",), "2511.00001")
+    assert (paper.upvotes, paper.github, paper.project_page, paper.keywords) == (10, "https://github.com/a/b", "https://a.b", ("rnn",))
+    assert paper.published == date(2025, 11, 19)
+
+
+def test_zero_comments_never_erase_a_count_but_a_later_count_replaces():
+    (paper,) = merge(Store(), [entry("P", comments=4), entry("P", "2025-11-21", published=date(2025, 11, 1))]).papers.values()
+    assert paper.comments == 4
+    (paper,) = merge(Store(), [entry("P", comments=4), entry("P", "2025-11-21", comments=2)]).papers.values()
+    assert paper.comments == 2
+
+
+def test_published_stays_once_known():
+    (paper,) = merge(Store(), [
+        entry("P", published=date(2025, 11, 18)),
+        entry("P", "2025-11-21", published=date(2024, 11, 18)),
+    ]).papers.values()
+    assert paper.published == date(2025, 11, 18)
+    (paper,) = merge(Store(), [entry("P"), entry("P", "2025-11-21", published=date(2024, 11, 18))]).papers.values()
+    assert paper.published == date(2024, 11, 18)
+
+
+def test_an_older_listing_ingested_later_fills_gaps_but_does_not_override():
+    store = store_of(entry("P", "2025-11-21", comments=5, organization="New", organization_id="new"))
+    result = merge(store, [entry("P", "2025-11-20", comments=3, organization="Old", organization_id="old",
+                                 authors_count=7, published=date(2025, 11, 19))])
+    paper = result.papers["p"]
+    assert (paper.comments, paper.organization, paper.authors_count) == (5, "New", 7)
+    assert paper.published == date(2025, 11, 19) and paper.first_seen == date(2025, 11, 20)
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 0)
+
+
+def test_undated_listings_count_as_oldest():
+    (paper,) = merge(Store(), [entry("P", "2025-11-20", comments=5), entry("P", None, comments=9)]).papers.values()
+    assert paper.comments == 5
+    assert paper.sources == (Source(None, "undated.txt"), Source(date(2025, 11, 20), "2025-11-20.txt"))
+    assert paper.first_seen == date(2025, 11, 20)
+
+
+def test_slug_collisions_number_in_order_of_first_ingest():
+    result = merge(Store(), [
+        entry("Café Models", "2025-11-21"),
+        entry("Cafe Models", "2025-11-20"),
+        entry("Cafè Models", "2025-11-22"),
+    ])
+    assert {pid: p.title for pid, p in result.papers.items()} == {
+        "cafe-models": "Cafe Models",
+        "cafe-models-2": "Café Models",
+        "cafe-models-3": "Cafè Models",
+    }
+    later = merge(Store(papers=result.papers), [entry("CAFÉ models!", "2025-11-23", comments=1)])
+    assert later.papers["cafe-models-2"].comments == 1 and (later.added, later.updated) == (0, 1)
+
+
+def test_a_corrected_title_keeps_the_id_through_the_abstract():
+    store = store_of(entry("Graph Transformers Revisted", abstract=LONG))
+    result = merge(store, [entry("Graph Transformers Revisited", "2025-11-21", abstract=LONG)])
+    assert list(result.papers) == ["graph-transformers-revisted"]
+    assert result.papers["graph-transformers-revisted"].title == "Graph Transformers Revisited"
+    # only a substantial abstract identifies a paper: short ones are shared by different papers
+    short = merge(Store(), [entry("Alpha", abstract="TBD."), entry("Beta", "2025-11-21", abstract="TBD.")])
+    assert sorted(short.papers) == ["alpha", "beta"]
+
+
+def test_id_stays_when_an_arxiv_id_becomes_known_and_title_follows_the_arxiv_record():
+    store = store_of(entry("Tiny Recursive Models", abstract="Short."))
+    api = entry("Tiny Recursive Models", "2025-11-23", listing="2025-11-23.json", abstract="Short.",
+                arxiv_id="2511.04321", authors=("Ada", "Alan"), upvotes=42)
+    renamed = entry("TRM: Less is More", "2025-11-24", listing="2025-11-24.json", abstract="Other.", arxiv_id="2511.04321")
+    result = merge(store, [api, renamed])
+    assert list(result.papers) == ["tiny-recursive-models"]
+    paper = result.papers["tiny-recursive-models"]
+    assert (paper.title, paper.arxiv_id, paper.authors, paper.upvotes) == ("TRM: Less is More", "2511.04321", ("Ada", "Alan"), 42)
+
+
+def test_two_records_of_one_paper_merge_keeping_the_older_id():
+    store = store_of(
+        entry("Less is More: Recursive Reasoning", "2025-11-21", abstract="Revised.", comments=2),
+        entry("Tiny Recurrent Models", "2025-11-20", abstract=LONG, authors_count=4),
+    )
+    api = entry("Less is More: Recursive Reasoning", "2025-11-23", listing="2025-11-23.json", abstract=LONG,
+                arxiv_id="2511.04321")
+    result = merge(store, [api])
+    assert list(result.papers) == ["tiny-recurrent-models"]
+    kept = result.papers["tiny-recurrent-models"]
+    assert kept.aliases == ("less-is-more-recursive-reasoning",)
+    assert result.retired == ("less-is-more-recursive-reasoning",)
+    assert (kept.comments, kept.authors_count, kept.arxiv_id) == (2, 4, "2511.04321")
+    assert kept.title == "Less is More: Recursive Reasoning" and kept.first_seen == date(2025, 11, 20)
+    assert [s.listing for s in kept.sources] == ["2025-11-20.txt", "2025-11-21.txt", "2025-11-23.json"]
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 0)
+    # a retired id is never given to another paper: its URL redirects
+    again = merge(Store(papers=result.papers), [entry("Less is More: Recursive Reasoning!", "2025-11-25", arxiv_id="2512.00009")])
+    assert "less-is-more-recursive-reasoning-2" in again.papers
+
+
+def test_different_arxiv_ids_are_different_papers_even_with_one_title():
+    result = merge(Store(), [
+        entry("Introduction", arxiv_id="2501.00001", abstract=LONG),
+        entry("Introduction", "2025-11-21", arxiv_id="2501.00002", abstract=LONG),
+        entry("Introduction", "2025-11-22", comments=7),
+    ])
+    assert sorted(result.papers) == ["introduction", "introduction-2"]
+    assert result.papers["introduction"].comments == 7  # the first compatible record takes an id-less entry
+
+
+def test_argument_order_does_not_matter():
+    entries = [
+        entry("Alpha", comments=1, abstract=LONG),
+        entry("alpha", "2025-11-21", comments=3, organization="O", organization_id="o"),
+        entry("Alpha v2", "2025-11-22", abstract=LONG, arxiv_id="2511.1"),
+        entry("Cafe", "2025-11-20"),
+        entry("Café", "2025-11-21"),
+        entry("Beta", None, comments=2),
+        entry("Beta", "2025-11-19", published=date(2025, 11, 2)),
+    ]
+    expected = merge(Store(), entries)
+    shuffler = random.Random(7)
+    for _ in range(20):
+        shuffled = entries[:]
+        shuffler.shuffle(shuffled)
+        assert merge(Store(), shuffled) == expected
+    # and one run equals the same entries split over two runs, oldest first
+    split = merge(Store(papers=merge(Store(), entries[:3]).papers), entries[3:])
+    assert dict(split.papers) == dict(expected.papers)
+
+
+def test_a_listing_ingested_again_under_an_old_title_finds_the_renamed_paper():
+    first = merge(Store(), [entry("Old Name", abstract="Short."),
+                            entry("New Name", "2025-11-21", abstract="Short.", arxiv_id="2511.7")])
+    assert sorted(first.papers) == ["new-name", "old-name"]
+    tie = merge(Store(papers=first.papers), [entry("Old Name", "2025-11-22", listing="api.json", abstract="x", arxiv_id="2511.7")])
+    (paper,) = tie.papers.values()
+    assert (paper.id, paper.title, paper.former_titles, paper.aliases) == ("old-name", "Old Name", ("New Name",), ("new-name",))
+    again = merge(Store(papers=tie.papers), [entry("New Name", "2025-11-21", abstract="Short.")])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1) and dict(again.papers) == dict(tie.papers)
