@@ -1,0 +1,110 @@
+"""The static JSON API: one document per paper, per day and per topic.
+
+Paths (under the site root): ``api/papers/<id>.json``, ``api/days/<YYYY-MM-DD>.json``,
+``api/topics/<id>.json``.  URLs inside the documents are site-relative, like ``Paper.url``.
+Files are compact JSON with sorted keys, UTF-8 (not ASCII-escaped), a trailing newline, and are
+rewritten only when their bytes change, so that an unchanged archive leaves every file alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from .records import Paper
+
+
+def paper_path(paper_id: str) -> str:
+    return f"api/papers/{paper_id}.json"
+
+
+def day_path(day: date) -> str:
+    return f"api/days/{day.isoformat()}.json"
+
+
+def topic_path(topic_id: str) -> str:
+    return f"api/topics/{topic_id}.json"
+
+
+def paper_document(paper: Paper, topics: Sequence[tuple[str, str]]) -> dict:
+    """Everything the store knows of a paper, plus its topics as ``(id, name)`` pairs."""
+    return {
+        "id": paper.id,
+        "url": paper.url,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "published": _iso(paper.published),
+        "comments": paper.comments,
+        "authors_count": paper.authors_count,
+        "authors": list(paper.authors),
+        "organization": paper.organization,
+        "organization_id": paper.organization_id,
+        "arxiv_id": paper.arxiv_id,
+        "upvotes": paper.upvotes,
+        "github": paper.github,
+        "project_page": paper.project_page,
+        "links": list(paper.links),
+        "topics": [{"id": topic_id, "name": name} for topic_id, name in topics],
+        "sources": [{"listing": s.listing, "listed": _iso(s.listed)} for s in paper.sources],
+        "first_seen": _iso(paper.first_seen),
+        "aliases": list(paper.aliases),
+    }
+
+
+def day_document(day: date, papers: Iterable[Paper]) -> dict:
+    """A day's papers, in the order given (the day page's order), as short entries."""
+    entries = [short_entry(paper) for paper in papers]
+    return {"date": day.isoformat(), "count": len(entries), "papers": entries}
+
+
+def topic_document(topic_id: str, name: str, description: str, papers: Iterable[Paper]) -> dict:
+    """A topic and its papers, in the order given (the topic page's order), as short entries."""
+    entries = [short_entry(paper) for paper in papers]
+    return {
+        "id": topic_id,
+        "name": name,
+        "description": description,
+        "count": len(entries),
+        "papers": entries,
+    }
+
+
+def short_entry(paper: Paper) -> dict:
+    return {"id": paper.id, "url": paper.url, "title": paper.title, "published": _iso(paper.published)}
+
+
+def encode_json(doc: object) -> bytes:
+    """Compact, key-sorted UTF-8 JSON and a newline.
+
+    A lone surrogate (undecodable input kept by a reader) cannot be UTF-8; it is written as its
+    JSON escape ``\\udcxx``, which any JSON reader decodes back to the same string.
+    """
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8", "backslashreplace")
+
+
+def write_json(path: Path, doc: object) -> bool:
+    """Write ``doc`` to ``path`` atomically, only if the bytes differ; True when it wrote."""
+    data = encode_json(doc)
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # a plain open() (not mkstemp, whose files are private) so the file gets the umask's mode
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,224 @@
+"""Related papers: the k most similar papers of every paper, by TF-IDF cosine over title and abstract.
+
+Weights: sublinear term frequency (1 + ln tf, a title word counting ``TITLE_WEIGHT`` times),
+smoothed idf (ln((1 + n) / (1 + df)) + 1), rows L2-normalised; similarity is the dot product.
+Everything is computed at build time with numpy and scipy.sparse.
+
+Cost: all pairs are scored, exactly, in row chunks, so memory grows linearly (the matrices,
+plus ``CHUNK_CELLS`` float32 cells per chunk).  The frequent terms, which would make the
+sparse product nearly dense and slow, are scored as a small dense matrix by BLAS; the rest as
+a sparse product.  Time grows with the number of pairs, i.e. quadratically: a few seconds at
+10k papers, minutes at 50k (``benchmarks/related.py`` prints both).
+
+Determinism: papers are ranked in id order and terms in sorted order whatever the input
+order, and scores are rounded to ``SCORE_DECIMALS`` before ranking, so that last-bit
+differences between BLAS builds cannot reorder near-ties; ties are broken by id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .records import Paper
+
+TITLE_WEIGHT = 3.0
+# A term in more than this share of the papers is scored densely: past it, a BLAS product
+# over all pairs costs less than the sparse product's df**2 steps (measured: 0.03-0.05 is the flat optimum at 10k).
+DENSE_SHARE = 0.04
+CHUNK_CELLS = 1 << 22  # float32 cells of one chunk of the score matrix (16 MB)
+SCORE_DECIMALS = 6
+_BATCH = 2000  # papers tokenised at a time
+_BLOCK = 64  # columns per block when bounding the k-th best score from below
+
+# The classic Glasgow/scikit-learn English stop list, plus words that open most abstracts
+# ("we propose a novel approach ...") and so say nothing about a paper's subject.
+STOPWORDS = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along already also
+    although always am among amongst amoungst amount an and another any anyhow anyone anything
+    anyway anywhere are around as at back be became because become becomes becoming been before
+    beforehand behind being below beside besides between beyond bill both bottom but by call can
+    cannot cant co con could couldnt cry de describe detail do does doing done down due during each
+    eg eight either eleven else elsewhere empty enough etc even ever every everyone everything
+    everywhere except few fifteen fifty fill find fire first five for former formerly forty found
+    four from front full further get give go had has hasnt have having he hence her here hereafter
+    hereby herein hereupon hers herself him himself his how however hundred i ie if in inc indeed
+    interest into is it its itself just keep last latter latterly least less ltd made many may me
+    meanwhile might mill mine more moreover most mostly move much must my myself name namely neither
+    never nevertheless next nine no nobody none noone nor not nothing now nowhere of off often on
+    once one only onto or other others otherwise our ours ourselves out over own part per perhaps
+    please put rather re same see seem seemed seeming seems serious several she should show side
+    since sincere six sixty so some somehow someone something sometime sometimes somewhere still
+    such system take ten than that the their theirs them themselves then thence there thereafter
+    thereby therefore therein thereupon these they thick thin third this those though three through
+    throughout thru thus to together too top toward towards twelve twenty two un under until up
+    upon us very via was we well were what whatever when whence whenever where whereafter whereas
+    whereby wherein whereupon wherever whether which while whither who whoever whole whom whose why
+    will with within without would yet you your yours yourself yourselves
+    propose proposes proposed introduce introduces introduced present presents presented paper
+    papers work approach approaches method methods novel existing based results result shows
+    demonstrate demonstrates demonstrated achieve achieves achieved achieving performance new using
+    use used uses significantly significant experiments extensive state art furthermore
+    specifically additionally address addresses
+    """.split()
+)
+
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s\x00\x01]+")
+_TOKEN_RE = re.compile(r"[^\W_]+|[\x00\x01]")
+_FIELD_END = "\x00"  # separates a paper's title from its abstract in the joined text
+_PAPER_END = "\x01"  # ends a paper in the joined text
+_SEPARATORS = str.maketrans({_FIELD_END: " ", _PAPER_END: " "})
+
+
+def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
+    """Map every paper id to the ids of its ``k`` most similar papers, best first.
+
+    Ties are broken by id; a paper is never its own neighbour, and a paper that shares no
+    weighted term with another never lists it (so a paper can have fewer than ``k``).
+    """
+    ordered = sorted(papers, key=lambda paper: paper.id)
+    ids = [paper.id for paper in ordered]
+    if len(set(ids)) != len(ids):
+        raise ValueError("related_papers: paper ids must be unique")
+    if k <= 0 or len(ordered) < 2:
+        return {paper_id: () for paper_id in ids}
+    matrix = tfidf_matrix([(paper.title, paper.abstract) for paper in ordered])
+    neighbours = top_neighbours(matrix, k)
+    return {
+        paper_id: tuple(ids[j] for j in row if j >= 0)
+        for paper_id, row in zip(ids, neighbours.tolist())
+    }
+
+
+def tfidf_matrix(texts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+    """Rows of L2-normalised TF-IDF weights (float32) for (title, abstract) pairs.
+
+    Columns are the kept terms in sorted order; a text with no kept term is a zero row.
+    """
+    n = len(texts)
+    rows, columns, weights, vocabulary = _weighted_counts(texts)
+    kept = np.array([_is_term(term) for term in vocabulary], dtype=bool)
+    # renumber the kept terms in sorted order, so that columns do not depend on input order
+    kept_terms = sorted((term, i) for i, term in enumerate(vocabulary) if kept[i])
+    column_of = np.full(len(vocabulary), -1, dtype=np.int64)
+    column_of[[i for _, i in kept_terms]] = np.arange(len(kept_terms))
+    keep = kept[columns]
+    counts = sp.csr_matrix(
+        (weights[keep].astype(np.float64), (rows[keep], column_of[columns[keep]])),
+        shape=(n, len(kept_terms)),
+    )
+    counts.sum_duplicates()
+
+    document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    row_norm = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    counts.data /= np.repeat(np.where(row_norm > 0, row_norm, 1.0), np.diff(counts.indptr))
+    return counts.astype(np.float32)
+
+
+def _weighted_counts(
+    texts: Sequence[tuple[str, str]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """(row, term, weighted count) triples, one per distinct term of a text, and the terms.
+
+    Tokenised in batches: the token strings of the whole archive would take ~55 bytes each.
+    """
+    index: dict[str, int] = {_FIELD_END: 0, _PAPER_END: 1}
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, len(texts), _BATCH):
+        tokens = _tokens(texts[start : start + _BATCH])
+        for term in sorted(set(tokens).difference(index)):
+            index[term] = len(index)
+        term_ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        is_field_end, is_paper_end = term_ids == 0, term_ids == 1
+        paper = np.cumsum(is_paper_end) - is_paper_end  # the paper each token belongs to
+        in_title = np.cumsum(is_field_end) == paper  # no field end seen yet in this paper
+        pair, inverse = np.unique(paper * len(index) + term_ids, return_inverse=True)
+        weight = np.bincount(inverse, weights=np.where(in_title, TITLE_WEIGHT, 1.0))
+        parts.append(((pair // len(index) + start).astype(np.int32), (pair % len(index)).astype(np.int32), weight))
+    if not parts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), list(index)
+    rows, columns, weights = (np.concatenate(column) for column in zip(*parts))
+    return rows, columns, weights, list(index)
+
+
+def top_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
+    """For each row, the column indices of its ``k`` best cosine partners (-1 pads the rest)."""
+    n = matrix.shape[0]
+    k = min(k, n - 1)
+    result = np.full((n, k), -1, dtype=np.int64)
+    if k <= 0:
+        return result
+    dense_part, sparse_part = _split_frequent_terms(matrix)
+    sparse_t = sparse_part.T.tocsr()
+    chunk = max(1, CHUNK_CELLS // n)
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        scores = dense_part[start:stop] @ dense_part.T  # BLAS reads the transpose in place
+        scores += (sparse_part[start:stop] @ sparse_t).toarray()
+        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never itself
+        result[start:stop] = _best_k(scores, k)
+    return result
+
+
+def _split_frequent_terms(matrix: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Split the columns: frequent terms as a dense array, the other terms in 2+ rows as sparse.
+
+    A term in a single row scores nothing; it only counted towards that row's norm.
+    """
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    frequent = np.flatnonzero((frequency > DENSE_SHARE * matrix.shape[0]) & (frequency >= 2))
+    shared = frequency >= 2
+    shared[frequent] = False
+    dense = matrix[:, frequent].toarray().astype(np.float32)
+    sparse = matrix[:, np.flatnonzero(shared)].tocsr()
+    return np.ascontiguousarray(dense), sparse
+
+
+def _best_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of the k best positive scores of each row: best first, ties by index."""
+    rows, n = scores.shape
+    blocks = -(-n // _BLOCK)
+    if blocks >= k:
+        padded = scores
+        if blocks * _BLOCK != n:
+            padded = np.full((rows, blocks * _BLOCK), -1.0, dtype=scores.dtype)
+            padded[:, :n] = scores
+        block_max = padded.reshape(rows, blocks, _BLOCK).max(axis=2)
+        # k blocks each hold a score at least their maximum, so the k-th best block maximum
+        # is a lower bound of the k-th best score: only scores above it can be chosen.
+        floor = np.partition(block_max, blocks - k, axis=1)[:, blocks - k]
+    else:
+        floor = np.full(rows, -1.0, dtype=scores.dtype)
+    floor = np.maximum(floor - 10.0**-SCORE_DECIMALS, 0.0)
+    row_of, column = np.nonzero((scores >= floor[:, None]) & (scores > 0))
+    rounded = np.round(scores[row_of, column].astype(np.float64), SCORE_DECIMALS)
+    positive = rounded > 0
+    row_of, column, rounded = row_of[positive], column[positive], rounded[positive]
+    order = np.lexsort((column, -rounded, row_of))
+    row_of, column = row_of[order], column[order]
+    first = np.searchsorted(row_of, np.arange(rows))
+    rank = np.arange(len(row_of)) - first[row_of]
+    chosen = rank < k
+    best = np.full((rows, k), -1, dtype=np.int64)
+    best[row_of[chosen], rank[chosen]] = column[chosen]
+    return best
+
+
+def _tokens(texts: Sequence[tuple[str, str]]) -> list[str]:
+    """Every word of every text, casefolded, with field and paper separators as tokens."""
+    parts: list[str] = []
+    for title, abstract in texts:
+        parts += (title.translate(_SEPARATORS), _FIELD_END, abstract.translate(_SEPARATORS), _PAPER_END)
+    text = _URL_RE.sub(" ", "".join(parts)).casefold()
+    return _TOKEN_RE.findall(text)
+
+
+def _is_term(token: str) -> bool:
+    """A token that can carry meaning: two or more characters, not all digits, not a stop word."""
+    return len(token) > 1 and not token.isdigit() and token not in STOPWORDS

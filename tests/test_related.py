@@ -1,0 +1,151 @@
+"""Related papers: TF-IDF cosine neighbours, exact on small fixtures, checked against a naive model."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperarchive.records import Paper
+from paperarchive.related import STOPWORDS, TITLE_WEIGHT, related_papers
+
+DIFFUSION = [
+    Paper(id="latent-diffusion", title="Latent Diffusion Models for High-Resolution Image Synthesis",
+          abstract="We train denoising diffusion models in the latent space of pretrained autoencoders "
+                   "for image synthesis; the denoising network is a UNet."),
+    Paper(id="diffusion-video", title="Video Diffusion Models",
+          abstract="A denoising diffusion model for video synthesis that extends the image UNet "
+                   "architecture to video frames."),
+    Paper(id="fast-sampling", title="Fast Sampling of Diffusion Models with Fewer Denoising Steps",
+          abstract="Sampling from diffusion models needs many denoising steps; we distil the "
+                   "sampler so that image synthesis needs four steps."),
+]
+REINFORCEMENT = [
+    Paper(id="ppo-rlhf", title="Reinforcement Learning from Human Feedback with PPO",
+          abstract="We fine-tune a policy with proximal policy optimization against a reward model "
+                   "trained on human preference data."),
+    Paper(id="reward-hacking", title="Reward Hacking in Reinforcement Learning from Human Feedback",
+          abstract="The policy exploits errors of the learned reward model; we study reward "
+                   "overoptimization during reinforcement learning."),
+    Paper(id="offline-rl", title="Offline Reinforcement Learning for Robot Policies",
+          abstract="A policy is learned from a fixed dataset of robot trajectories with a "
+                   "conservative value function and reward relabelling."),
+]
+
+
+def test_two_topics_rank_within_their_topic_in_exact_order():
+    related = related_papers(DIFFUSION + REINFORCEMENT, k=2)
+    assert related == {
+        "latent-diffusion": ("diffusion-video", "fast-sampling"),
+        "diffusion-video": ("latent-diffusion", "fast-sampling"),
+        "fast-sampling": ("diffusion-video", "latent-diffusion"),
+        "ppo-rlhf": ("reward-hacking", "offline-rl"),
+        "reward-hacking": ("ppo-rlhf", "offline-rl"),
+        "offline-rl": ("reward-hacking", "ppo-rlhf"),
+    }
+
+
+def test_k_larger_than_the_topic_reaches_the_other_topic_only_through_shared_words():
+    related = related_papers(DIFFUSION + REINFORCEMENT, k=5)
+    for paper in DIFFUSION:
+        assert set(related[paper.id][:2]) == {p.id for p in DIFFUSION} - {paper.id}
+    assert all(paper.id not in related[paper.id] for paper in DIFFUSION + REINFORCEMENT)
+
+
+def test_result_does_not_depend_on_input_order():
+    papers = DIFFUSION + REINFORCEMENT
+    assert related_papers(papers) == related_papers(list(reversed(papers)))
+
+
+def test_ties_are_broken_by_id_and_a_paper_is_never_its_own_neighbour():
+    twins = [Paper(id=name, title="Sparse Attention Kernels", abstract="Sparse attention kernels on GPUs.")
+             for name in ("c-twin", "a-twin", "b-twin", "d-twin")]
+    related = related_papers(twins, k=2)
+    assert related == {
+        "a-twin": ("b-twin", "c-twin"),
+        "b-twin": ("a-twin", "c-twin"),
+        "c-twin": ("a-twin", "b-twin"),
+        "d-twin": ("a-twin", "b-twin"),
+    }
+
+
+def test_papers_sharing_no_term_are_never_listed():
+    papers = [
+        Paper(id="one", title="Quantum annealing", abstract="Qubits anneal."),
+        Paper(id="two", title="Protein folding", abstract="Residues fold."),
+        Paper(id="three", title="The and of", abstract="We propose a novel approach."),  # stop words only
+        Paper(id="four", title="Quantum protein", abstract=""),
+    ]
+    assert related_papers(papers) == {
+        "one": ("four",),
+        "two": ("four",),
+        "three": (),
+        "four": ("one", "two"),
+    }
+
+
+def test_degenerate_inputs():
+    assert related_papers([]) == {}
+    lone = Paper(id="lone", title="Alone", abstract="Nothing to compare.")
+    assert related_papers([lone]) == {"lone": ()}
+    assert related_papers(DIFFUSION, k=0) == {p.id: () for p in DIFFUSION}
+
+
+def test_hostile_text_and_urls_do_not_break_tokenising():
+    papers = [
+        Paper(id="a", title="Graph \x00 networks\x01 <script>", abstract="See https://github.com/x/graph\x00 graph"),
+        Paper(id="b", title="Graph networks", abstract="https://example.org/graph networks ]]> &amp;"),
+        Paper(id="c", title="Unrelated", abstract="Mushrooms."),
+    ]
+    assert related_papers(papers) == {"a": ("b",), "b": ("a",), "c": ()}
+
+
+# --- the same scores as a plain, slow, float64 model of the specification --------------------
+
+def _naive_vectors(papers):
+    def terms(text):
+        text = re.sub(r"(?:https?://|www\.)[^\s\x00\x01]+", " ", text).casefold()
+        return [t for t in re.findall(r"[^\W_]+", text) if len(t) > 1 and not t.isdigit() and t not in STOPWORDS]
+
+    counts = []
+    for paper in papers:
+        count = Counter()
+        for term in terms(paper.title):
+            count[term] += TITLE_WEIGHT
+        for term in terms(paper.abstract):
+            count[term] += 1.0
+        counts.append(count)
+    n = len(papers)
+    df = Counter(term for count in counts for term in count)
+    vectors = []
+    for count in counts:
+        vector = {t: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1) for t, c in count.items()}
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        vectors.append({t: w / norm for t, w in vector.items()})
+    return vectors
+
+
+WORDS = ["diffusion", "policy", "reward", "image", "video", "token", "graph", "agent", "robot", "the", "we"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(WORDS), max_size=4), st.lists(st.sampled_from(WORDS), max_size=12)),
+                min_size=2, max_size=14))
+def test_neighbours_have_the_best_scores_of_a_naive_float64_model(texts):
+    papers = [Paper(id=f"p{i:02d}", title=" ".join(t), abstract=" ".join(a)) for i, (t, a) in enumerate(texts)]
+    vectors = _naive_vectors(papers)
+    related = related_papers(papers, k=3)
+    index = {p.id: i for i, p in enumerate(papers)}
+    for i, paper in enumerate(papers):
+        scores = sorted(
+            (sum(w * vectors[j].get(t, 0.0) for t, w in vectors[i].items()) for j in range(len(papers)) if j != i),
+            reverse=True,
+        )
+        expected = [s for s in scores if s > 1e-6][:3]
+        got = [sum(w * vectors[index[o]].get(t, 0.0) for t, w in vectors[i].items()) for o in related[paper.id]]
+        assert len(got) == len(expected) or all(abs(s) < 1e-5 for s in expected[len(got):])
+        for g, e in zip(got, expected):
+            assert abs(g - e) < 1e-5
