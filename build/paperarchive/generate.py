@@ -1,0 +1,639 @@
+"""Records to Markdown: every page of the site, as files in MkDocs' docs_dir.
+
+Read everything, then write: ``build_context(papers, taxonomy)`` computes every grouping once
+(papers by day, month, topic; prev/next days; topics per paper) into a frozen ``SiteContext``;
+``render_pages(ctx)`` turns it into ``{docs path: Markdown text}``; ``write_pages`` writes the files
+whose bytes changed and removes stale ones (so live reload and rebuilds touch little).
+
+Untrusted text (titles, abstracts, organisation and author names, URLs from abstracts) never reaches
+Markdown as Markdown: page bodies are block-level raw HTML, which Python-Markdown stashes untouched,
+and every untrusted string in them goes through ``esc`` (HTML-escaped, line breaks and control
+characters as character references, so nothing can end the raw block or be re-read as Markdown).
+Front matter values are YAML double-quoted strings (``yaml_string``; checked against PyYAML). The theme escapes
+``page.title`` and the meta description (MkDocs renders templates without autoescape).
+
+Every link is relative (``../../days/2025-11-20/``) so the site works under any sub-path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping, Protocol, Sequence
+
+from .records import Paper
+
+PER_PAGE = 100  # papers per listing page: keeps every HTML page far below 200 KB
+LATEST_DAYS_ON_HOME = 14
+FIRST_SENTENCE_MAX = 280
+DESCRIPTION_MAX = 160
+PAPER_TEMPLATE = "paper.html"
+LISTING_TEMPLATE = "listing.html"
+# Pages with these templates are a single block of raw HTML: Markdown would pass them through unchanged.
+RAW_HTML_TEMPLATES = frozenset({PAPER_TEMPLATE, LISTING_TEMPLATE})
+UNDATED_URL = "days/undated/"
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+class TopicLike(Protocol):
+    id: str
+    name: str
+    description: str
+
+
+class TaxonomyLike(Protocol):
+    topics: Sequence[TopicLike]
+
+    def assign(self, title: str, abstract: str) -> tuple[str, ...]: ...
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Everything the pages need, computed once from the papers and the taxonomy."""
+
+    papers: tuple[Paper, ...]  # by id
+    topics: tuple[TopicLike, ...]  # taxonomy order
+    topics_of: Mapping[str, tuple[str, ...]]  # paper id -> topic ids, taxonomy order
+    days: tuple[date, ...]  # days that have papers, oldest first
+    by_day: Mapping[date, tuple[Paper, ...]]  # each day's papers, by id
+    by_month: Mapping[str, tuple[date, ...]]  # "YYYY-MM" -> its days, oldest first; months oldest first
+    by_topic: Mapping[str, tuple[Paper, ...]]  # newest first, undated last
+    undated: tuple[Paper, ...]  # by id
+    redirects: Mapping[str, str]  # retired id -> kept id (never a live id)
+    newest_date: date | None  # newest date the content knows (listed, first seen or published)
+    per_page: int = PER_PAGE
+    topic_by_id: Mapping[str, TopicLike] = field(default_factory=dict, repr=False, compare=False)
+    day_index: Mapping[date, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def topic(self, topic_id: str) -> TopicLike:
+        return self.topic_by_id[topic_id]
+
+    def prev_day(self, day: date) -> date | None:
+        i = self.day_index[day]
+        return self.days[i - 1] if i > 0 else None
+
+    def next_day(self, day: date) -> date | None:
+        i = self.day_index[day]
+        return self.days[i + 1] if i + 1 < len(self.days) else None
+
+    def topic_names_of(self) -> dict[str, tuple[str, ...]]:
+        """Paper id -> topic display names (what the search index shows)."""
+        names = self.topic_by_id
+        return {pid: tuple(names[t].name for t in tids) for pid, tids in self.topics_of.items()}
+
+
+def build_context(papers: Iterable[Paper], taxonomy: TaxonomyLike, per_page: int = PER_PAGE) -> SiteContext:
+    ordered = tuple(sorted(papers, key=lambda p: p.id))
+    topics = tuple(taxonomy.topics)
+    order = {t.id: i for i, t in enumerate(topics)}
+    topics_of = {
+        p.id: tuple(sorted(set(taxonomy.assign(p.title, p.abstract)), key=order.__getitem__)) for p in ordered
+    }
+
+    by_day: dict[date, list[Paper]] = defaultdict(list)
+    undated: list[Paper] = []
+    for p in ordered:
+        (by_day[p.day].append(p) if p.day else undated.append(p))
+    days = tuple(sorted(by_day))
+    by_month: dict[str, list[date]] = defaultdict(list)
+    for d in days:
+        by_month[f"{d.year:04d}-{d.month:02d}"].append(d)
+
+    newest_first = sorted(ordered, key=_newest_first_key)
+    by_topic: dict[str, list[Paper]] = {t.id: [] for t in topics}
+    for p in newest_first:
+        for tid in topics_of[p.id]:
+            by_topic[tid].append(p)
+
+    live = {p.id for p in ordered}
+    redirects = {alias: p.id for p in ordered for alias in p.aliases if alias not in live and alias != p.id}
+
+    return SiteContext(
+        papers=ordered,
+        topics=topics,
+        topics_of=MappingProxyType(topics_of),
+        days=days,
+        by_day=MappingProxyType({d: tuple(by_day[d]) for d in days}),
+        by_month=MappingProxyType({m: tuple(v) for m, v in sorted(by_month.items())}),
+        by_topic=MappingProxyType({k: tuple(v) for k, v in by_topic.items()}),
+        undated=tuple(undated),
+        redirects=MappingProxyType(dict(sorted(redirects.items()))),
+        newest_date=_newest_date(ordered),
+        per_page=per_page,
+        topic_by_id=MappingProxyType({t.id: t for t in topics}),
+        day_index=MappingProxyType({d: i for i, d in enumerate(days)}),
+    )
+
+
+def _newest_first_key(p: Paper):
+    # dated papers newest first, then undated; ties by id
+    return (p.day is None, -(p.day.toordinal() if p.day else 0), p.id)
+
+
+def _newest_date(papers: Sequence[Paper]) -> date | None:
+    found = [d for p in papers for d in (p.published, p.first_seen, *(s.listed for s in p.sources)) if d]
+    return max(found) if found else None
+
+
+# ---------------------------------------------------------------- escaping and small pieces
+
+# Tabs (Python-Markdown expands them), line breaks and C0 controls (Python-Markdown's own placeholders
+# are \x02 and \x03) become character references, which browsers decode to the same characters.
+# C1 controls stay raw: browsers would read &#x80;..&#x9F; as Windows-1252.
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+_ESCAPE_RE = re.compile(r"[&<>\"'\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape_one(match: re.Match) -> str:
+    ch = match.group()
+    return _ESCAPES.get(ch) or f"&#x{ord(ch):X};"
+
+
+def esc(text: str) -> str:
+    """Text as inert HTML: escaped, and no character that could end a raw HTML block or a line."""
+    return _ESCAPE_RE.sub(_escape_one, text)
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL, or None: nothing else (javascript:, data:) ever becomes a link."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+# Characters a YAML double-quoted scalar must not hold raw: non-printable ones (PyYAML refuses them)
+# and YAML's extra line breaks (NEL, LS, PS), which it would fold. JSON escapes C0 controls itself.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar that reads back exactly as ``text`` (JSON escapes are YAML escapes)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def front_matter(**fields: str | None) -> str:
+    """Front matter with every value a quoted string (yaml.safe_dump does the same, 10 times slower)."""
+    lines = "".join(f"{name}: {yaml_string(value)}\n" for name, value in fields.items() if value is not None)
+    return f"---\n{lines}---\n\n"
+
+
+def href(from_url: str, to_url: str) -> str:
+    """Relative link between two site-relative directory URLs ('' is the home page)."""
+    target = "../" * from_url.count("/") + to_url
+    return target or "./"
+
+
+def day_url(d: date) -> str:
+    return f"days/{d.isoformat()}/"
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def month_title(month: str) -> str:
+    year, mon = month.split("-")
+    return f"{MONTHS[int(mon) - 1]} {year}"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def first_sentence(text: str, limit: int = FIRST_SENTENCE_MAX) -> str:
+    """The abstract's first sentence (cut at a word, with an ellipsis, when very long)."""
+    text = " ".join(text.split())
+    match = _SENTENCE_END.search(text)
+    sentence = text[: match.start()] if match else text
+    if len(sentence) > limit:
+        cut = sentence.rfind(" ", 0, limit)
+        sentence = sentence[: cut if cut > limit // 2 else limit].rstrip() + "…"
+    return sentence
+
+
+def _src_for_url(url: str) -> str:
+    """The docs path MkDocs turns into this URL (use_directory_urls)."""
+    if url == "":
+        return "index.md"
+    if url in ("days/", "topics/"):
+        return url + "index.md"
+    return url.rstrip("/") + ".md"
+
+
+def _page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+# ---------------------------------------------------------------- paper page
+
+
+def hugging_face_url(p: Paper) -> str:
+    if p.arxiv_id:
+        return "https://huggingface.co/papers/" + urllib.parse.quote(p.arxiv_id, safe=".")
+    return "https://huggingface.co/papers?q=" + urllib.parse.quote_plus(p.title)
+
+
+def arxiv_urls(p: Paper) -> tuple[tuple[str, str], ...]:
+    if p.arxiv_id:
+        aid = urllib.parse.quote(p.arxiv_id, safe="./")
+        return (("arXiv", f"https://arxiv.org/abs/{aid}"), ("PDF", f"https://arxiv.org/pdf/{aid}"))
+    query = urllib.parse.urlencode({"query": p.title, "searchtype": "title"})
+    return (("arXiv search", f"https://arxiv.org/search/?{query}"),)
+
+
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIALS))
+
+
+def bibtex_escape(text: str) -> str:
+    text = " ".join(text.split())
+    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group()], text)
+
+
+def _bibtex_name(name: str) -> str:
+    name = bibtex_escape(name)
+    # a name that contains the word "and" or a comma would be split or reordered by BibTeX
+    return f"{{{name}}}" if re.search(r"\band\b|,", name, re.IGNORECASE) else name
+
+
+def bibtex(p: Paper) -> str:
+    """A BibTeX entry for the paper; the key is its permanent id."""
+    fields: list[tuple[str, str]] = [("title", "{" + bibtex_escape(p.title) + "}")]
+    if p.authors:
+        fields.append(("author", " and ".join(_bibtex_name(a) for a in p.authors)))
+    elif p.organization:
+        fields.append(("author", "{" + bibtex_escape(p.organization) + "}"))
+    if p.published:
+        fields.append(("year", str(p.published.year)))
+        fields.append(("month", BIBTEX_MONTHS[p.published.month - 1]))
+    if p.arxiv_id:
+        fields.append(("eprint", bibtex_escape(p.arxiv_id)))
+        fields.append(("archivePrefix", "arXiv"))
+        fields.append(("url", f"https://arxiv.org/abs/{urllib.parse.quote(p.arxiv_id, safe='./')}"))
+    fields.append(("note", "Hugging Face Daily Papers"))
+    lines = [f"@misc{{{p.id},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _pre_text(text: str) -> str:
+    """Escaped text for a <pre> block: line breaks kept (no line is blank), all else inert."""
+    return "\n".join(esc(line) for line in text.rstrip("\n").split("\n"))
+
+
+def _topic_links(ctx: SiteContext, paper_id: str, from_url: str) -> str:
+    return ", ".join(
+        f'<a href="{href(from_url, f"topics/{tid}/")}">{esc(ctx.topic(tid).name)}</a>'
+        for tid in ctx.topics_of[paper_id]
+    )
+
+
+def _external(url: str, label: str | None = None) -> str:
+    return f'<a href="{esc(url)}" rel="nofollow noopener">{esc(label or url)}</a>'
+
+
+def paper_page(ctx: SiteContext, p: Paper) -> str:
+    here = p.url
+    facts: list[str] = []
+    if p.day:
+        facts.append(f'<a href="{href(here, day_url(p.day))}"><time datetime="{p.day.isoformat()}">{long_date(p.day)}</time></a>')
+    else:
+        facts.append(f'<a href="{href(here, UNDATED_URL)}">date unknown</a>')
+    if p.organization:
+        facts.append(esc(p.organization))
+    if p.authors_count is not None:
+        facts.append(_plural(p.authors_count, "author"))
+    if p.comments:
+        facts.append(_plural(p.comments, "comment"))
+    if p.upvotes is not None:
+        facts.append(_plural(p.upvotes, "upvote"))
+
+    out = [
+        front_matter(
+            title=p.title,
+            description=first_sentence(p.abstract, DESCRIPTION_MAX),
+            template=PAPER_TEMPLATE,
+        ),
+        '<div class="pa-paper">\n',
+        f'<h1 class="pa-title">{esc(p.title)}</h1>\n',
+        f'<p class="pa-facts">{" · ".join(facts)}</p>\n',
+    ]
+    if p.authors:
+        out.append(f'<p class="pa-authors">{esc(", ".join(p.authors))}</p>\n')
+    if ctx.topics_of[p.id]:
+        out.append(f'<p class="pa-topics">Topics: {_topic_links(ctx, p.id, here)}</p>\n')
+    out.append(f'<h2 id="abstract">Abstract</h2>\n<p class="pa-abstract">{esc(p.abstract)}</p>\n')
+
+    links: list[str] = []
+    for label, value in (("Code", p.github), ("Project page", p.project_page)):
+        if value and safe_url(value):
+            links.append(f"<li>{label}: {_external(value)}</li>")
+    in_abstract = [u for u in p.links if safe_url(u) and u not in (p.github, p.project_page)]
+    links += [f"<li>Link in the abstract: {_external(u)}</li>" for u in in_abstract]
+    lookups = [_external(hugging_face_url(p), "Hugging Face" if p.arxiv_id else "Hugging Face search")]
+    lookups += [_external(url, label) for label, url in arxiv_urls(p)]
+    links.append(f"<li>{' · '.join(lookups)}</li>")
+    out.append(f'<h2 id="links">Links</h2>\n<ul class="pa-links">\n{chr(10).join(links)}\n</ul>\n')
+
+    out.append(f'<h2 id="cite">Cite</h2>\n<pre><code class="language-bibtex">{_pre_text(bibtex(p))}</code></pre>\n')
+
+    if p.sources:
+        listed = ", ".join(
+            (f"{s.listed.isoformat()} " if s.listed else "") + f"({esc(s.listing)})" for s in p.sources
+        )
+        out.append(f'<p class="pa-sources">Listed on: {listed}</p>\n')
+    out.append("</div>\n")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- listings (days, topics, undated)
+
+
+def _pager(from_url: str, base: str, number: int, pages: int) -> str:
+    if pages <= 1:
+        return ""
+    parts = []
+    if number > 1:
+        parts.append(f'<a rel="prev" href="{href(from_url, _page_url(base, number - 1))}">← Previous page</a>')
+    parts.append(f"<span>Page {number} of {pages}</span>")
+    if number < pages:
+        parts.append(f'<a rel="next" href="{href(from_url, _page_url(base, number + 1))}">Next page →</a>')
+    return f'<nav class="pa-pager">{" ".join(parts)}</nav>\n'
+
+
+def _chunks(items: Sequence[Paper], size: int) -> list[Sequence[Paper]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
+
+
+def _paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
+    """One paper in a listing; day pages (full) add its first sentence and topics, topic pages its date."""
+    title = f'<li><a href="{href(here, p.url)}">{esc(p.title)}</a>'
+    if not full:
+        return f'{title} <span class="pa-date">{p.day.isoformat() if p.day else "undated"}</span></li>'
+    parts = [title, f"<br>{esc(first_sentence(p.abstract))}"]
+    if ctx.topics_of[p.id]:
+        parts.append(f'<br><span class="pa-topics">{_topic_links(ctx, p.id, here)}</span>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _listing_pages(
+    ctx: SiteContext,
+    base: str,
+    title: str,
+    heading: str,
+    intro: Callable[[str], str],
+    papers: Sequence[Paper],
+    full: bool,
+) -> dict[str, str]:
+    """A list of papers, PER_PAGE to a page: base, base/page/2/, ...; intro(here) heads each page."""
+    pages: dict[str, str] = {}
+    chunks = _chunks(papers, ctx.per_page)
+    for number, chunk in enumerate(chunks, start=1):
+        here = _page_url(base, number)
+        suffix = f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""
+        pager = _pager(here, base, number, len(chunks))
+        items = "\n".join(_paper_item(ctx, p, here, full) for p in chunk)
+        listing = (
+            f'<ol class="pa-papers" start="{(number - 1) * ctx.per_page + 1}">\n{items}\n</ol>\n'
+            if chunk
+            else "<p>No papers yet.</p>\n"
+        )
+        pages[_src_for_url(here)] = "".join(
+            [
+                front_matter(title=title + suffix, template=LISTING_TEMPLATE),
+                '<div class="pa-listing">\n',
+                f"<h1>{esc(heading)}{esc(suffix)}</h1>\n",
+                intro(here),
+                pager,
+                listing,
+                pager,
+                "</div>\n",
+            ]
+        )
+    return pages
+
+
+def day_pages(ctx: SiteContext, d: date) -> dict[str, str]:
+    def intro(here: str) -> str:
+        links = []
+        if (prev := ctx.prev_day(d)) is not None:
+            links.append(f'<a rel="prev" href="{href(here, day_url(prev))}">← {long_date(prev)}</a>')
+        links.append(f'<a href="{href(here, "days/")}">All days</a>')
+        if (nxt := ctx.next_day(d)) is not None:
+            links.append(f'<a rel="next" href="{href(here, day_url(nxt))}">{long_date(nxt)} →</a>')
+        return f'<nav class="pa-days">{" · ".join(links)}</nav>\n'
+
+    heading = f"{WEEKDAYS[d.weekday()]}, {long_date(d)}"
+    return _listing_pages(ctx, day_url(d), f"Papers of {long_date(d)}", heading, intro, ctx.by_day[d], full=True)
+
+
+def undated_pages(ctx: SiteContext) -> dict[str, str]:
+    def intro(here: str) -> str:
+        return (
+            "<p>These papers were listed without a publication date; they are part of the archive "
+            f'like every other paper. <a href="{href(here, "days/")}">All days</a></p>\n'
+        )
+
+    title = "Papers without a date"
+    return _listing_pages(ctx, UNDATED_URL, title, title, intro, ctx.undated, full=True)
+
+
+def topic_pages(ctx: SiteContext, topic: TopicLike) -> dict[str, str]:
+    base = f"topics/{topic.id}/"
+    papers = ctx.by_topic[topic.id]
+    intro = f'<p class="pa-description">{esc(topic.description)}</p>\n<p>{_plural(len(papers), "paper")}, newest first.</p>\n'
+    return _listing_pages(ctx, base, topic.name, topic.name, lambda here: intro, papers, full=False)
+
+
+# ---------------------------------------------------------------- indexes and home
+
+
+def days_index(ctx: SiteContext) -> str:
+    here = "days/"
+    out = [
+        front_matter(title="Days"),
+        "# Days\n\n",
+        f'<p>{_plural(len(ctx.papers) - len(ctx.undated), "dated paper")} on {_plural(len(ctx.days), "day")}, newest month first.',
+    ]
+    if ctx.undated:
+        out.append(f' <a href="{href(here, UNDATED_URL)}">{_plural(len(ctx.undated), "paper")} without a date</a>.')
+    out.append("</p>\n\n")
+    for month in reversed(ctx.by_month):
+        days = ctx.by_month[month]
+        count = sum(len(ctx.by_day[d]) for d in days)
+        out.append(f"## {month_title(month)}\n\n")
+        items = " ".join(
+            f'<li><a href="{href(here, day_url(d))}">{d.day} {MONTHS[d.month - 1][:3]}</a> <span>({len(ctx.by_day[d])})</span></li>'
+            for d in reversed(days)
+        )
+        out.append(f'<p class="pa-month-total">{_plural(count, "paper")} on {_plural(len(days), "day")}</p>\n<ul class="pa-day-list">{items}</ul>\n\n')
+    return "".join(out)
+
+
+def topics_index(ctx: SiteContext) -> str:
+    here = "topics/"
+    rows = "\n".join(
+        f'<tr><td><a href="{href(here, f"topics/{t.id}/")}">{esc(t.name)}</a></td>'
+        f"<td>{len(ctx.by_topic[t.id]):,}</td><td>{esc(t.description)}</td></tr>"
+        for t in ctx.topics
+    )
+    untopical = sum(1 for p in ctx.papers if not ctx.topics_of[p.id])
+    return "".join(
+        [
+            front_matter(title="Topics"),
+            "# Topics\n\n",
+            f"<p>{_plural(len(ctx.topics), 'topic')}, matched on each paper's title and abstract; "
+            f"a paper may belong to several. {_plural(untopical, 'paper')} match no topic.</p>\n\n",
+            '<table class="pa-topics-table">\n<thead><tr><th>Topic</th><th>Papers</th><th>About</th></tr></thead>\n'
+            f"<tbody>\n{rows}\n</tbody>\n</table>\n",
+        ]
+    )
+
+
+def home_page(ctx: SiteContext) -> str:
+    here = ""
+    latest = ctx.days[-LATEST_DAYS_ON_HOME:][::-1]
+    span = f" from {long_date(ctx.days[0])} to {long_date(ctx.days[-1])}" if ctx.days else ""
+    out = [
+        front_matter(title="Home"),
+        "# Daily Papers Archive\n\n",
+        f'<p class="pa-totals">{_plural(len(ctx.papers), "paper")} on {_plural(len(ctx.days), "day")}{span}, '
+        f'in {_plural(len(ctx.topics), "topic")}. Search them with the box at the top, browse them by '
+        f'<a href="{href(here, "days/")}">day</a> or by <a href="{href(here, "topics/")}">topic</a>, '
+        f'or read <a href="{href(here, "about/")}">about the archive</a>.</p>\n\n',
+        "## Latest days\n\n",
+    ]
+    if latest:
+        items = "\n".join(
+            f'<li><a href="{href(here, day_url(d))}">{WEEKDAYS[d.weekday()]}, {long_date(d)}</a> ({_plural(len(ctx.by_day[d]), "paper")})</li>'
+            for d in latest
+        )
+        out.append(f'<ul class="pa-latest">\n{items}\n</ul>\n\n')
+    else:
+        out.append("<p>No dated papers yet.</p>\n\n")
+    out.append("## Topics\n\n")
+    items = "\n".join(
+        f'<li><a href="{href(here, f"topics/{t.id}/")}">{esc(t.name)}</a> ({len(ctx.by_topic[t.id]):,})</li>'
+        for t in sorted(ctx.topics, key=lambda t: (-len(ctx.by_topic[t.id]), t.id))
+    )
+    out.append(f'<ul class="pa-home-topics">\n{items}\n</ul>\n')
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- all pages, and writing them
+
+
+def render_pages(ctx: SiteContext) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown text."""
+    pages: dict[str, str] = {
+        "index.md": home_page(ctx),
+        "days/index.md": days_index(ctx),
+        "topics/index.md": topics_index(ctx),
+    }
+    pages.update(undated_pages(ctx))
+    for d in ctx.days:
+        pages.update(day_pages(ctx, d))
+    for t in ctx.topics:
+        pages.update(topic_pages(ctx, t))
+    for p in ctx.papers:
+        pages[_src_for_url(p.url)] = paper_page(ctx, p)
+    return pages
+
+
+def write_pages(ctx: SiteContext, out_dir: Path, extra_files: Mapping[str, bytes] | None = None) -> int:
+    """Write every page (and extra files, e.g. the hand-written pages) into out_dir.
+
+    Only files whose bytes differ are written; files in out_dir that are no longer
+    part of the site are removed. Returns the number of files the folder now holds.
+    """
+    wanted: dict[str, bytes] = {path: text.encode("utf-8") for path, text in render_pages(ctx).items()}
+    for path, data in (extra_files or {}).items():
+        if path in wanted:
+            raise ValueError(f"{path}: a hand-written page cannot replace a generated one")
+        wanted[path] = data
+    return sync_folder(out_dir, wanted)
+
+
+def sync_folder(out_dir: Path, wanted: Mapping[str, bytes]) -> int:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    existing = _existing_files(out_dir)
+    for rel in sorted(existing - wanted.keys()):
+        (out_dir / rel).unlink()
+    made_dirs: set[str] = set()
+    for rel, data in wanted.items():
+        target = out_dir / rel
+        if rel in existing:
+            try:
+                if target.stat().st_size == len(data) and target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+        parent = os.path.dirname(rel)
+        if parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(parent)
+        # docs_dir is disposable (regenerated every build): a plain write, no temp file + rename
+        target.write_bytes(data)
+    _remove_empty_dirs(out_dir)
+    return len(wanted)
+
+
+def _existing_files(root: Path) -> set[str]:
+    found: set[str] = set()
+    for dirpath, _dirs, files in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in files:
+            found.add(name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def _remove_empty_dirs(root: Path) -> None:
+    for dirpath, dirs, files in os.walk(root, topdown=False):
+        if Path(dirpath) != root and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+
+
+__all__ = [
+    "PER_PAGE",
+    "SiteContext",
+    "bibtex",
+    "build_context",
+    "esc",
+    "first_sentence",
+    "render_pages",
+    "write_pages",
+]

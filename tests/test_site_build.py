@@ -1,0 +1,240 @@
+"""The site stage end to end: MkDocs + Material builds of the seeds and of the hostile fixture papers.
+
+Every build goes into tmp folders (docs_dir and site_dir), never the repo's generated/ or site/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from paperarchive import site
+from test_generate import fixture_papers, fixture_taxonomy
+
+CONFIG = ROOT / "mkdocs.yml"
+NAV = ["Home", "Days", "Topics", "About"]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def fixture_sites(tmp_path_factory):
+    """The fixture papers built twice, into two folders, with SOURCE_DATE_EPOCH unset."""
+    mp = pytest.MonkeyPatch()
+    mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = tmp_path_factory.mktemp("fixture-site")
+    reports, errs = [], []
+    for name in ("a", "b"):
+        err = io.StringIO()
+        reports.append(
+            site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=root / name / "site",
+                            docs_dir=root / name / "docs", strict=True, err=err)
+        )
+        errs.append(err.getvalue())
+    mp.undo()
+    return root, reports, errs
+
+
+@pytest.fixture(scope="module")
+def seeds_site(tmp_path_factory):
+    """content/listings -> a tmp store (the ingest stage) -> site.build --strict."""
+    from paperarchive import ingest
+
+    root = tmp_path_factory.mktemp("seeds-site")
+    store = root / "store"
+    listings = sorted((ROOT / "content" / "listings").glob("*.txt"))
+    assert ingest.ingest_files(listings, store=store, listed_on=None, strict=False) == 0
+    err = io.StringIO()
+    rc = site.build(CONFIG, store, site_dir=root / "site", strict=True, docs_dir=root / "docs", err=err)
+    return root, rc, err.getvalue()
+
+
+def page_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+def test_seeds_site_builds_strict_without_warnings(seeds_site):
+    root, rc, err = seeds_site
+    assert rc == 0, err
+    assert "mkdocs: WARNING" not in err and "mkdocs: ERROR" not in err, err
+    site_dir = root / "site"
+    assert (site_dir / "index.html").is_file() and (site_dir / "about" / "index.html").is_file()
+    assert (site_dir / "days" / "index.html").is_file() and (site_dir / "topics" / "index.html").is_file()
+    assert len(list((site_dir / "papers").iterdir())) > 50
+    assert not any(p.name.startswith("site.") for p in root.iterdir()), "staging folder left behind"
+
+
+def test_nav_holds_home_days_topics_about_only(seeds_site):
+    root, _rc, _err = seeds_site
+    home = page_text(root / "site" / "index.html")
+    start = home.index('data-md-type="navigation"')
+    nav = home[start : home.index('data-md-type="toc"', start)]
+    links = re.findall(r'<a href="([^"#]*)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', nav)
+    assert [title for _href, title in links] == NAV
+    assert [href for href, _title in links] == [".", "days/", "topics/", "about/"]
+
+
+def test_paper_pages_carry_no_navigation(seeds_site):
+    root, _rc, _err = seeds_site
+    paper = next((root / "site" / "papers").iterdir()) / "index.html"
+    text = page_text(paper)
+    assert "md-nav--primary" not in text and "md-sidebar" not in text
+    assert "assets/search/archive-search.js" in text and "assets/search/archive-search.css" in text
+
+
+def test_no_html_page_exceeds_200_kb(seeds_site):
+    root, _rc, _err = seeds_site
+    for page in (root / "site").rglob("*.html"):
+        assert page.stat().st_size <= 200_000, page
+
+
+def test_internal_links_resolve(seeds_site):
+    """Every relative href/src in the built pages points at a file of the site."""
+    site_dir = (root := seeds_site[0]) / "site"
+    for page in site_dir.rglob("*.html"):
+        if page.name == "404.html":
+            continue  # links from the site_url's path, checked by the link checker over a served site
+        for link in re.findall(r'(?:href|src)="([^"#?]*)', page_text(page)):
+            if not link or re.match(r"^[a-z]+:", link) or link.startswith("//"):
+                continue
+            target = (page.parent / html.unescape(link)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(site_dir)} links to missing {link}"
+
+
+# ---------------------------------------------------------------- the fixture papers (hostile, aliases)
+
+
+def test_two_builds_give_byte_identical_pages(fixture_sites):
+    root, reports, errs = fixture_sites
+    assert all(r.warnings == 0 for r in reports), errs
+    pages = lambda folder: {k: v for k, v in tree_digest(folder).items() if not k.startswith("pagefind/")}
+    assert pages(root / "a" / "site") == pages(root / "b" / "site")
+
+
+def test_two_builds_give_byte_identical_trees(fixture_sites):
+    """The whole published tree, the search stage's index (pagefind/) included."""
+    root, _reports, _errs = fixture_sites
+    assert tree_digest(root / "a" / "site") == tree_digest(root / "b" / "site")
+
+
+def test_sitemap_lastmod_comes_from_the_content(fixture_sites):
+    root, _reports, _errs = fixture_sites
+    sitemap = page_text(root / "a" / "site" / "sitemap.xml")
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {"2025-12-08"}
+
+
+def test_retired_ids_redirect_and_the_sitemap_lists_live_pages_only(fixture_sites):
+    root, reports, _errs = fixture_sites
+    site_dir = root / "a" / "site"
+    assert reports[0].redirects == 1
+    redirect = page_text(site_dir / "papers" / "small-language-models-are-enough" / "index.html")
+    assert 'content="0; url=../small-language-models/"' in redirect
+    assert 'rel="canonical" href="https://' in redirect and "/papers/small-language-models/" in redirect
+    sitemap = page_text(site_dir / "sitemap.xml")
+    assert "small-language-models-are-enough" not in sitemap
+    base = re.search(r"<loc>(.*?)</loc>", sitemap).group(1)
+    for loc in re.findall(r"<loc>(.*?)</loc>", sitemap):
+        page = site_dir / loc[len(base) :] / "index.html"
+        assert page.is_file() and "http-equiv=\"refresh\"" not in page_text(page), loc
+
+
+def test_hostile_title_shows_exactly_as_written(fixture_sites):
+    root, _reports, _errs = fixture_sites
+    paper = next(p for p in fixture_papers() if p.id.startswith("script-alert"))
+    text = page_text(root / "a" / "site" / "papers" / paper.id / "index.html")
+    assert html.unescape(re.search(r"<title>(.*?)</title>", text, re.DOTALL).group(1)) == (
+        f"{paper.title} - Daily Papers Archive"
+    )
+    assert html.unescape(re.search(r'<h1 class="pa-title">(.*?)</h1>', text).group(1)) == paper.title
+    assert html.unescape(re.search(r'<p class="pa-abstract">(.*?)</p>', text).group(1)) == paper.abstract
+    assert html.unescape(re.search(r'data-md-component="header-topic">\s*<span class="md-ellipsis">(.*?)</span>',
+                                   text).group(1)) == paper.title
+    description = html.unescape(re.search(r'<meta name="description" content="([^"]*)">', text).group(1))
+    assert description.startswith("# heading --- : &anchor")
+    assert "<script>alert" not in text and "<img src=x" not in text and "<strong>" not in text
+
+
+def test_every_fixture_title_reaches_its_page(fixture_sites):
+    root, _reports, _errs = fixture_sites
+    for paper in fixture_papers():
+        text = page_text(root / "a" / "site" / "papers" / paper.id / "index.html")
+        shown = html.unescape(re.search(r'<h1 class="pa-title">(.*?)</h1>', text, re.DOTALL).group(1))
+        assert shown == paper.title, paper.id
+
+
+def test_undated_papers_have_a_reachable_page(fixture_sites):
+    root, _reports, _errs = fixture_sites
+    site_dir = root / "a" / "site"
+    assert 'href="../days/undated/"' in page_text(site_dir / "days" / "index.html")
+    undated = page_text(site_dir / "days" / "undated" / "index.html")
+    assert "../../papers/undated-paper/" in undated and "../../papers/paper-1a2b3c4d/" in undated
+
+
+def test_custom_404_offers_the_search(fixture_sites):
+    root, _reports, _errs = fixture_sites
+    text = page_text(root / "a" / "site" / "404.html")
+    assert "Page not found" in text
+    assert re.search(r'<form class="pa-search-form" action="/([^"]*/)?search/" method="get"', text)
+
+
+def test_failed_build_keeps_the_previous_site(fixture_sites, tmp_path):
+    root, _reports, _errs = fixture_sites
+    site_dir = tmp_path / "site"
+    shutil.copytree(root / "a" / "site", site_dir)
+    before = tree_digest(site_dir)
+    broken = tmp_path / "mkdocs.yml"
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "build" / "paperarchive" / "theme", theme)
+    (theme / "paper.html").write_text('{% extends "main.html" %}{% block content %}{{ page.nope( }}{% endblock %}')
+    config = CONFIG.read_text(encoding="utf-8")
+    broken.write_text(config.replace("custom_dir: build/paperarchive/theme", f"custom_dir: {theme}"), encoding="utf-8")
+    shutil.copytree(ROOT / "content" / "pages", tmp_path / "content" / "pages")
+    err = io.StringIO()
+    with pytest.raises(site.BuildFailed, match="TemplateSyntaxError"):
+        site.build_site(broken, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
+                        docs_dir=tmp_path / "docs", strict=True, err=err)
+    assert tree_digest(site_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "docs", "mkdocs.yml", "site", "theme"]
+
+
+def test_a_failing_search_index_keeps_the_previous_site(fixture_sites, tmp_path, monkeypatch):
+    root, _reports, _errs = fixture_sites
+    site_dir = tmp_path / "site"
+    shutil.copytree(root / "a" / "site", site_dir)
+    before = tree_digest(site_dir)
+
+    def broken_index(site_dir, ctx):
+        raise site.BuildFailed("search index: broken on purpose")
+
+    monkeypatch.setattr(site, "write_search_index", broken_index)
+    with pytest.raises(site.BuildFailed, match="broken on purpose"):
+        site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
+                        docs_dir=tmp_path / "docs", err=io.StringIO())
+    assert tree_digest(site_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"]
+
+
+def test_a_missing_store_is_one_clear_message(tmp_path):
+    err = io.StringIO()
+    rc = site.build(CONFIG, tmp_path / "nope", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs", err=err)
+    assert rc == 1
+    assert f"paperarchive build: {tmp_path / 'nope'}: no such store folder" in err.getvalue()
+    assert not (tmp_path / "site").exists()
