@@ -178,6 +178,7 @@ def build_site(
                 raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
             t2 = time.perf_counter()
             drop_unused_theme_files(staging)
+            write_extras(staging, ctx)
             write_search_index(staging, ctx)
             redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
             t3 = time.perf_counter()
@@ -232,6 +233,20 @@ def hand_written_pages(config: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not path.name.startswith(".")
     }
+
+
+def write_extras(site_dir: Path, ctx: generate.SiteContext) -> None:
+    """Files beside the pages, written straight into the staging site: the static JSON API."""
+    from . import api
+
+    for paper in ctx.papers:
+        topics = [(t, ctx.topic(t).name) for t in ctx.topics_of[paper.id]]
+        api.write_json(site_dir / api.paper_path(paper.id), api.paper_document(paper, topics))
+    for day in ctx.days:
+        api.write_json(site_dir / api.day_path(day), api.day_document(day, ctx.by_day[day]))
+    for topic in ctx.topics:
+        papers = ctx.by_topic.get(topic.id, ())
+        api.write_json(site_dir / api.topic_path(topic.id), api.topic_document(topic.id, topic.name, topic.description, papers))
 
 
 def write_search_index(site_dir: Path, ctx: generate.SiteContext) -> None:

@@ -1,0 +1,247 @@
+"""Terminal search (lunr.py) against the shared query table, the Pagefind index writer, and the ordering rule."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperarchive import search
+from paperarchive.records import Paper
+
+QUERY_TABLE = Path(__file__).resolve().parent / "search_queries.yml"
+
+
+def load_table() -> dict:
+    return yaml.load(QUERY_TABLE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def table_papers() -> tuple[list[Paper], dict[str, tuple[str, ...]]]:
+    papers, topics = [], {}
+    for row in load_table()["papers"]:
+        papers.append(
+            Paper(
+                id=row["id"],
+                title=row["title"],
+                abstract=row["abstract"],
+                published=row["published"],
+                organization=row["organization"] or None,
+                authors=tuple(row["authors"]),
+            )
+        )
+        topics[row["id"]] = tuple(row["topics"])
+    return papers, topics
+
+
+TABLE = load_table()
+
+
+def check_ordering_rule(query: str, titles: list[str]) -> None:
+    """Every result whose title holds all query words comes before every result that does not."""
+    words = search.query_words(query)
+    holds = [search.title_holds_all(words, title) for title in titles]
+    assert holds == sorted(holds, reverse=True), (query, list(zip(titles, holds)))
+
+
+@pytest.fixture(scope="module")
+def lunr_setup(tmp_path_factory):
+    papers, topics = table_papers()
+    records = search.search_records(papers, topics)
+    index = search.cached_lunr_index(records, tmp_path_factory.mktemp("cache"))
+    return index, records
+
+
+@pytest.mark.parametrize("row", TABLE["queries"], ids=[row["query"] for row in TABLE["queries"]])
+def test_query_table_terminal(lunr_setup, row):
+    index, records = lunr_setup
+    hits = search.search_index(index, records, row["query"], limit=50)
+    ids = [hit.record.id for hit in hits]
+    for expected in row["returns"]:
+        assert expected in ids, (row["query"], ids)
+    if "first" in row:
+        assert ids[0] == row["first"], (row["query"], ids)
+    check_ordering_rule(row["query"], [hit.record.title for hit in hits])
+
+
+def test_every_table_id_is_a_fixture_paper():
+    ids = {row["id"] for row in TABLE["papers"]}
+    for row in TABLE["queries"]:
+        assert set(row["returns"]) <= ids and row.get("first", row["returns"][0]) in ids
+
+
+def test_lunr_syntax_and_unparsable_queries(lunr_setup):
+    index, records = lunr_setup
+    assert [h.record.id for h in search.search_index(index, records, "title:mamba", 5)] == [
+        "mamba-linear-time-sequence-modeling-with-selective-state-spaces"
+    ]
+    # a stray colon or caret is not lunr syntax the user meant: searched as plain words, never raises
+    hits = search.search_index(index, records, "Mamba: ^", 5)
+    assert hits and hits[0].record.id.startswith("mamba")
+
+
+def test_print_hits_json_lines_and_table(lunr_setup):
+    index, records = lunr_setup
+    hits = search.search_index(index, records, "onerror", 3)
+    out = io.StringIO()
+    search.print_hits(hits, as_json=True, out=out)
+    first = json.loads(out.getvalue().splitlines()[0])
+    assert first == {
+        "id": "img-src-x-onerror-alert-1-robust-parsing",
+        "url": "papers/img-src-x-onerror-alert-1-robust-parsing/",
+        "title": "<img src=x onerror=alert(1)> Robust Parsing",
+        "published": "2025-03-01",
+        "score": first["score"],
+    }
+    assert first["score"] > 0
+    out = io.StringIO()
+    search.print_hits(hits, as_json=False, out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["score", "published", "title", "/", "url"]
+    assert lines[1].endswith("2025-03-01  <img src=x onerror=alert(1)> Robust Parsing")
+    assert lines[2].strip() == "papers/img-src-x-onerror-alert-1-robust-parsing/"
+    out = io.StringIO()
+    search.print_hits([], as_json=False, out=out)
+    assert out.getvalue() == "no papers found\n"
+
+
+def test_cache_is_reused_and_keyed_by_content(tmp_path):
+    papers, topics = table_papers()
+    records = search.search_records(papers, topics)
+    search.cached_lunr_index(records, tmp_path)
+    [cached] = tmp_path.glob("lunr-*.json")
+    search.cached_lunr_index(records, tmp_path)
+    assert list(tmp_path.glob("lunr-*.json")) == [cached]
+    changed = search.search_records(papers[:-1], topics)
+    index = search.cached_lunr_index(changed, tmp_path)
+    [replaced] = tmp_path.glob("lunr-*.json")
+    assert replaced != cached
+    assert len(index.search("onerror")) == 1
+    replaced.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, not fatal
+    assert len(search.cached_lunr_index(changed, tmp_path).search("onerror")) == 1
+
+
+def test_search_records_once_per_paper_sorted():
+    papers, topics = table_papers()
+    records = search.search_records(papers + papers[:2], topics)
+    assert [r.id for r in records] == sorted(p.id for p in papers)
+    by_id = {r.id: r for r in records}
+    assert by_id["config-and-raw-templates-in-the-wild"].published == ""
+    assert by_id["analytical-engines-revisited"].authors == ("Ada Lovelace", "Charles Babbage")
+
+
+def test_paper_html_escapes_everything():
+    papers, topics = table_papers()
+    record = {r.id: r for r in search.search_records(papers, topics)}["img-src-x-onerror-alert-1-robust-parsing"]
+    doc = search.paper_html(record)
+    assert "<img" not in doc and "<script" not in doc and "<svg" not in doc and "<b>" not in doc
+    assert "&lt;img src=x onerror=alert(1)&gt; Robust Parsing" in doc
+    assert '<span data-pagefind-filter="topic">Reasoning</span>' in doc
+
+
+@pytest.mark.parametrize(
+    "query, title, expected",
+    [
+        ("diffusion transformers", "Scalable Diffusion Transformer Models", True),
+        ("transformers diffusion", "Diffusion Transformers", True),
+        ("diffus", "Diffusion Models", True),  # as-you-type prefixes count
+        ("diffusion video", "Diffusion Models", False),
+        ("studies", "A Study of Scaling", True),
+        ("", "Anything", False),
+    ],
+)
+def test_title_holds_all(query, title, expected):
+    assert search.title_holds_all(search.query_words(query), title) is expected
+
+
+def test_rank_key_exact_title_then_all_words_then_score():
+    keys = sorted(
+        [
+            (search.rank_key("state spaces", "Selective State Spaces", 1.0), "all-words"),
+            (search.rank_key("state spaces", "State Spaces", 0.5), "exact"),
+            (search.rank_key("state spaces", "Speech Models", 99.0), "abstract-only"),
+        ]
+    )
+    assert [name for _, name in keys] == ["exact", "all-words", "abstract-only"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_query_words_never_raise_and_are_folded(query):
+    words = search.query_words(query)
+    assert all(word == word.casefold() and word.strip() == word and word for word in words)
+
+
+def test_write_index_writes_a_pagefind_bundle_once_per_paper(tmp_path):
+    papers, topics = table_papers()
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "stale.pf_fragment").write_text("old")
+    search.write_index(tmp_path, papers + papers[:1], topics)
+    bundle = tmp_path / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert not (bundle / "stale.pf_fragment").exists()
+    assert not (bundle / "pagefind-ui.js").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]  # no staging folder left behind
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(papers)
+    fragments = [json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):]) for f in bundle.glob("fragment/*")]
+    by_url = {fragment["url"]: fragment for fragment in fragments}
+    hostile = by_url["/papers/img-src-x-onerror-alert-1-robust-parsing/"]
+    # Pagefind keeps the raw text; the browser UI renders it as text (see test_search_browser.py)
+    assert hostile["meta"]["title"] == "<img src=x onerror=alert(1)> Robust Parsing"
+    assert hostile["meta"]["org"] == "<b>Evil Org</b>"
+    assert hostile["filters"] == {"year": ["2025"], "organization": ["<b>Evil Org</b>"], "topic": ["Reasoning"]}
+    undated = by_url["/papers/config-and-raw-templates-in-the-wild/"]
+    assert "date" not in undated["meta"] and "year" not in undated["filters"]
+    assert json.loads(by_url["/papers/scalable-diffusion-transformers-for-image-generation/"]["meta"]["topics"]) == [
+        "Image generation",
+        "Efficient models",
+    ]
+
+
+def test_search_command_over_a_real_store(tmp_path, monkeypatch, capsys):
+    """The command end to end, when the store loader and the ingest stage exist."""
+    from paperarchive import records
+
+    if not hasattr(records, "load_store"):
+        pytest.skip("records.load_store is not delivered yet")
+    try:
+        from paperarchive import ingest
+    except ImportError:
+        pytest.skip("paperarchive.ingest is not delivered yet")
+    listings = sorted((Path(__file__).resolve().parent.parent / "content" / "listings").glob("*.txt"))
+    dated = [path for path in listings if path.name[:4].isdigit()]
+    store = tmp_path / "store"
+    assert ingest.ingest_files(dated, store=store, listed_on=None, strict=False) == 0
+    papers = list(records.load_store(store).papers.values())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    target = papers[0]
+    capsys.readouterr()
+    assert search.search_command(target.title, store=store, limit=3, as_json=True) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first["id"] == target.id and first["url"] == target.url
+    assert search.search_command("zzzqqqxxyy", store=store, limit=3, as_json=False) == 1
+    assert capsys.readouterr().out == "no papers found\n"
+
+
+def test_corpus_exact_titles_come_first(corpus, tmp_path):
+    """On the real corpus (first 1,000 papers): each of 25 titles, searched exactly, finds its paper first."""
+    lines = (corpus / "expected.jsonl").read_text(encoding="utf-8").splitlines()[:1000]
+    papers = []
+    for n, line in enumerate(lines):
+        row = json.loads(line)
+        papers.append(
+            Paper(id=f"p{n:05d}", title=row["title"], abstract=row["abstract"],
+                  published=date.fromisoformat(row["published"]) if row["published"] else None)
+        )
+    records = search.search_records(papers, {})
+    index = search.cached_lunr_index(records, tmp_path)
+    for paper in papers[::40]:
+        hits = search.search_index(index, records, paper.title, 5)
+        assert hits[0].record.title == paper.title, (paper.title, [h.record.title for h in hits])

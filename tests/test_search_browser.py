@@ -1,0 +1,209 @@
+"""The search in headless Chromium, on a site built from the query table's papers (and a corpus slice).
+
+The site is served under /paperarchive/ (tests/browser.py), as GitHub Pages serves a project site.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from browser import chromium, open_tab, serve_site
+from paperarchive import search
+from paperarchive.records import Paper
+from test_search import TABLE, check_ordering_rule, table_papers
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE_ID = "img-src-x-onerror-alert-1-robust-parsing"
+HOSTILE_TITLE = "<img src=x onerror=alert(1)> Robust Parsing"
+
+
+def build(papers, tmp: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
+    """The real site (mkdocs.yml, the theme, site.build_site) for these papers; its site dir and topics."""
+    site = pytest.importorskip("paperarchive.site")
+    generate = pytest.importorskip("paperarchive.generate")
+    config = ROOT / "mkdocs.yml"
+    taxonomy = site.load_taxonomy_for(config)
+    topics = generate.build_context(papers, taxonomy).topic_names_of()
+    site.build_site(config, papers, taxonomy, site_dir=tmp / "site", docs_dir=tmp / "docs")
+    return tmp / "site", topics
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    papers, _ = table_papers()
+    site_dir, topics = build(papers, tmp_path_factory.mktemp("search-site"))
+    with serve_site(site_dir) as base, chromium() as browser:
+        yield base, browser, topics
+
+
+@pytest.fixture
+def tab(served):
+    base, browser, _ = served
+    with open_tab(browser, base) as tab:
+        yield tab
+    assert tab.errors == []
+
+
+def header_search(tab, query: str) -> list[dict]:
+    """Type a query in the header box; the shown results as [{title, href, meta, snippet}]."""
+    page = tab.page
+    box = page.locator("[data-pa-search-input]")
+    box.fill(query)
+    page.wait_for_function(
+        """q => { const r = document.querySelector('[data-pa-search-results]');
+                 return r && !r.hidden && r.dataset.query === q; }""",
+        arg=query,
+    )
+    return page.eval_on_selector_all(
+        "[data-pa-search-results] [role=option]",
+        """links => links.map(a => ({
+             title: a.querySelector('.pa-result__title').textContent,
+             href: a.href,
+             meta: (a.querySelector('.pa-result__meta') || {}).textContent || '',
+             snippet: a.querySelector('.pa-result__snippet').textContent,
+             marks: Array.from(a.querySelectorAll('mark')).map(m => m.textContent),
+           }))""",
+    )
+
+
+def paper_id(href: str) -> str:
+    path = urllib.parse.urlsplit(href).path
+    assert path.startswith("/paperarchive/papers/"), href
+    return path.split("/")[3]
+
+
+@pytest.mark.parametrize("row", TABLE["queries"], ids=[row["query"] for row in TABLE["queries"]])
+def test_query_table_browser(served, tab, row):
+    base = served[0]
+    tab.goto(base)
+    results = header_search(tab, row["query"])
+    ids = [paper_id(result["href"]) for result in results]
+    for expected in row["returns"]:
+        assert expected in ids, (row["query"], ids)
+    if "first" in row:
+        assert ids[0] == row["first"], (row["query"], ids)
+    check_ordering_rule(row["query"], [result["title"] for result in results])
+
+
+def test_type_enter_opens_the_paper_page(served, tab):
+    base = served[0]
+    tab.goto(base + "about/")
+    results = header_search(tab, "selective state spaces")
+    assert results[0]["title"] == "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"
+    assert results[0]["meta"].startswith("2023-12-01")
+    assert "selective" in [mark.lower() for mark in results[0]["marks"]]
+    tab.page.keyboard.press("Enter")
+    tab.page.wait_for_url(base + "papers/mamba-linear-time-sequence-modeling-with-selective-state-spaces/")
+    assert "Mamba: Linear-Time Sequence Modeling" in tab.page.locator("h1").first.text_content()
+
+
+def test_arrows_choose_escape_closes_click_follows(served, tab):
+    base = served[0]
+    tab.goto(base)
+    results = header_search(tab, "diffusion transformers")
+    page = tab.page
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("[aria-selected=true]").get_attribute("id") == "pa-search-option-1"
+    page.keyboard.press("Escape")
+    assert page.locator("[data-pa-search-results]").is_hidden()
+    page.locator("[data-pa-search-input]").fill("")
+    results = header_search(tab, "video editing")
+    page.locator("[data-pa-search-results] [role=option]").first.click()
+    page.wait_for_url(base + "papers/temporal-adapters-for-video-editing/")
+    assert page.locator("[data-pa-search-results]").is_hidden()
+    # after instant navigation the header box still searches
+    assert header_search(tab, "Lovelace")[0]["title"] == "Analytical Engines Revisited"
+    assert results
+
+
+def test_hostile_text_shows_as_written_and_never_runs(served, tab):
+    base = served[0]
+    tab.goto(base)
+    results = header_search(tab, "onerror")
+    assert results[0]["title"] == HOSTILE_TITLE
+    assert results[0]["meta"] == "2025-03-01 · <b>Evil Org</b>"
+    assert results[0]["snippet"].endswith("onerror handlers never run. <svg onload=alert(3)> <b>Evil Org</b>")
+    results = header_search(tab, "survives")
+    assert results[0]["snippet"].startswith('Our parser survives <script>alert("abstract")</script> and '
+                                            "&lt;b&gt;entities&lt;/b&gt;")
+    assert results[0]["marks"] == ["survives"]
+    box = tab.page.locator("[data-pa-search-results]")
+    assert box.locator("img, script, svg, b").count() == 0
+    results = header_search(tab, "templates")
+    assert results[0]["title"] == "{{ config }} and {% raw %} Templates in the Wild"
+    assert "大规模语言模型" in results[0]["snippet"] or "templates" in results[0]["snippet"].lower()
+    tab.goto(base + "search/?q=parser")
+    tab.page.wait_for_function("() => document.querySelector('[data-pa-page-results] .pa-result')")
+    assert tab.page.locator("[data-pa-page-results] .pa-result__title").first.text_content() == HOSTILE_TITLE
+    tab.page.wait_for_timeout(200)  # give a would-be onerror handler its chance
+    assert tab.dialogs == []
+
+
+def page_results(tab) -> list[str]:
+    tab.page.wait_for_function("() => document.querySelector('[data-pa-search-page]').parentElement.dataset.paShown")
+    return [paper_id(h) for h in tab.page.eval_on_selector_all(
+        "[data-pa-page-results] .pa-result__link", "links => links.map(a => a.href)")]
+
+
+def test_search_page_filters_and_shareable_url(served, tab):
+    base, _, topics = served
+    topic = "Image generation and diffusion models"
+    assert sum(topic in names for names in topics.values()) == 2  # the taxonomy puts two papers there
+    with_topic = sorted(pid for pid, names in topics.items() if topic in names)
+    url = base + "search/?" + urllib.parse.urlencode({"q": "transformers", "topic": topic})
+    tab.goto(url)
+    assert sorted(page_results(tab)) == with_topic
+    page = tab.page
+    assert page.locator("[data-pa-field=q]").input_value() == "transformers"
+    assert page.locator("[data-pa-field=topic]").input_value() == topic
+    # choosing another filter rewrites the URL, which restores the same state when opened again
+    page.locator("[data-pa-field=topic]").select_option("")
+    page.locator("[data-pa-field=year]").select_option("2024")
+    page.wait_for_function("() => location.search.includes('year=2024') && !location.search.includes('topic=')")
+    shared = page.url
+    ids = page_results(tab)
+    assert ids and all(pid in {"scalable-diffusion-transformers-for-image-generation",
+                                "temporal-adapters-for-video-editing", "state-space-models-for-speech"} for pid in ids)
+    tab.goto(shared)
+    assert sorted(page_results(tab)) == sorted(ids)
+    # a filter alone lists that organization's papers
+    tab.goto(base + "search/?organization=DeepSeek")
+    assert page_results(tab) == ["mixture-of-experts-routing-at-scale"]
+
+
+def test_header_footer_link_opens_the_search_page(served, tab):
+    base = served[0]
+    tab.goto(base)
+    header_search(tab, "diffusion")
+    tab.page.locator(".pa-search__all").click()
+    tab.page.wait_for_url(base + "search/?q=diffusion")
+    ids = page_results(tab)
+    assert ids[0] == "scalable-diffusion-transformers-for-image-generation"
+
+
+@pytest.mark.corpus
+def test_corpus_slice_exact_titles_first(served, corpus, tmp_path):
+    """120 real papers: an exact title typed in the header finds its paper first."""
+    papers = []
+    for n, line in enumerate((corpus / "expected.jsonl").read_text(encoding="utf-8").splitlines()[:120]):
+        row = json.loads(line)
+        published = date.fromisoformat(row["published"]) if row["published"] else None
+        papers.append(Paper(id=f"paper-{n:04d}", title=row["title"], abstract=row["abstract"], published=published,
+                            organization=row["organization"]))
+    site_dir, _ = build(papers, tmp_path)
+    browser = served[1]  # one Playwright per process: reuse the module's browser
+    with serve_site(site_dir) as base, open_tab(browser, base) as tab:
+        tab.goto(base)
+        for paper in papers[::15]:
+            results = header_search(tab, paper.title)
+            assert results[0]["title"] == paper.title, (paper.title, [r["title"] for r in results])
+            check_ordering_rule(paper.title, [r["title"] for r in results])
+        assert tab.dialogs == [] and tab.errors == []
+    assert search.query_words(papers[0].title)
