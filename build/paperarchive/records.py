@@ -13,12 +13,22 @@ filled in later.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import fcntl
 import hashlib
+import json
+import os
 import re
+import signal
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from types import MappingProxyType
 
+import yaml
 from slugify import slugify
 
 ID_MAX_LENGTH = 80
@@ -201,18 +211,6 @@ def _iso(value: date | None) -> str | None:
 # The durable store: one YAML file per paper in content/papers/<id>.yml,
 # the merge rules that fold entries into papers, and crash-safe saving.
 # ---------------------------------------------------------------------------
-
-import contextlib  # noqa: E402
-import ctypes  # noqa: E402
-import fcntl  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-from collections.abc import Iterable, Iterator, Mapping  # noqa: E402
-from pathlib import Path  # noqa: E402
-from types import MappingProxyType  # noqa: E402
-
-import yaml  # noqa: E402
 
 STORE_SUFFIX = ".yml"
 COMMIT_MARKER = ".commit.json"  # present only between a batch's commit point and its completion
