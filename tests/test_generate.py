@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import html.parser
 import os
+import re
 from datetime import date
 
 import markdown
@@ -75,6 +76,12 @@ def test_golden_pages(pages):
         "topics/robots.md",  # a topic with no papers
         "papers/api-paper.md",  # a paper with API fields (authors, arXiv id, upvotes, code)
         "papers/undated-paper.md",
+        "days/2025.md",  # a year: its months with counts and a plot
+        "days/2025-11.md",  # a month: its days with counts, its papers (paginated)
+        "days/2025-11/page/2.md",
+        "orgs/index.md",  # every organization with its count
+        "orgs/nvidia.md",  # an organization (two ids differing in case share it)
+        "papers/hostile-org-paper.md",
         "papers/script-alert-1-script-img-src-x-onerror-alert-1-x-javascript-alert-1-bold.md",
     ],
 )
@@ -103,9 +110,13 @@ def test_context_groups_papers(ctx):
 
 
 def test_listing_pages_hold_at_most_per_page_papers(pages):
+    listings = 0
     for path, text in pages.items():
-        if path.startswith(("days/", "topics/")) and not path.endswith("index.md"):
-            assert text.count("<li><a href=") <= 2, path
+        if '<ol class="pa-papers"' in text:
+            listings += 1
+            papers = text.split('<ol class="pa-papers"', 1)[1].split("</ol>", 1)[0]
+            assert papers.count("<li><a href=") <= 2, path
+    assert listings >= 15  # days, topics, months, organizations, undated
 
 
 def test_pagination_links_point_both_ways(pages):
@@ -317,3 +328,83 @@ def test_write_pages_writes_only_changes_and_removes_stale_files(tmp_path, ctx):
 def test_a_hand_written_page_cannot_replace_a_generated_one(tmp_path, ctx):
     with pytest.raises(ValueError, match="index.md"):
         generate.write_pages(ctx, tmp_path, {"index.md": b"x"})
+
+
+# ---------------------------------------------------------------- organizations, related, months, feeds, bib
+
+
+def test_org_slugs_are_url_safe_lowercase_and_permanent():
+    assert generate.org_slug("ByteDance-Seed") == "bytedance-seed"
+    assert generate.org_slug("SJTU-DENG-Lab") == generate.org_slug("SJTU-Deng-Lab") == "sjtu-deng-lab"
+    assert generate.org_slug("../<i>Org</i>?x=1#frag") == "i-org-i-x-1-frag"
+    assert generate.org_slug("index") == "index-org"  # orgs/index is the index of organizations
+    assert generate.org_slug("清华") == "qing-hua"
+    assert generate.org_slug("???") == "org-" + __import__("hashlib").sha1(b"???").hexdigest()[:10]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=60))
+def test_any_org_id_gets_a_safe_slug(org_id):
+    slug = generate.org_slug(org_id)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) and slug != "index"
+    assert generate.org_slug(org_id) == slug
+
+
+def test_context_groups_organizations(ctx):
+    assert [(o.id, o.name, len(ctx.by_org[o.id])) for o in ctx.orgs] == [
+        ("nvidia", "NVIDIA", 2),
+        ("evil", "<b>Evil & Co</b> {{ org }}", 1),
+        ("i-org-i-x-1-frag", '<i>Org</i> & "Friends"', 1),
+    ]
+    assert [p.id for p in ctx.by_org["nvidia"]] == ["small-language-models", "nvidia-upper-case-id"]  # newest first
+    assert ctx.org_of["nvidia-upper-case-id"] == "nvidia" and "api-paper" not in ctx.org_of
+
+
+def test_paper_pages_link_their_organization_and_related_papers(ctx, pages):
+    page = pages["papers/hostile-org-paper.md"]
+    assert '<a href="../../orgs/i-org-i-x-1-frag/">&lt;i&gt;Org&lt;/i&gt; &amp; &quot;Friends&quot;</a>' in page
+    assert '<a href="hostile-org-paper.bib" download>Download BibTeX</a>' in page
+    for paper in ctx.papers:
+        related = ctx.related[paper.id]
+        assert len(related) <= 5 and paper.id not in related
+        text = pages[f"papers/{paper.id}.md"]
+        shown = re.findall(r'<a href="\.\./([^/]+)/">', text.split('id="related"', 1)[-1])
+        assert shown == list(related), paper.id
+    assert ctx.related["small-language-models"]  # a paper about language models has neighbours
+
+
+def test_month_and_year_pages_have_counts_and_link_both_ways(pages):
+    month = pages["days/2025-11.md"]
+    assert "4 papers on 2 days" in month
+    assert '<a href="../../days/2025-11-21/">21 Nov</a> <span>(2)</span>' in month
+    assert 'rel="prev" href="../../days/2025-10/"' in month and 'rel="next" href="../../days/2025-12/"' in month
+    year = pages["days/2025.md"]
+    assert '<a href="../../days/2025-11/">November 2025</a> <span>(4 papers on 2 days)</span>' in year
+    assert "10 papers in 3 months" in year and "<svg" in year
+    index = pages["days/index.md"]
+    assert 'href="../days/2025/"' in index and 'href="../days/2025-11/"' in index
+    day = pages["days/2025-11-20.md"]
+    assert '<a href="../../days/2025/">2025</a> › <a href="../../days/2025-11/">November 2025</a>' in day
+
+
+def test_plots_and_feed_links_sit_on_home_days_and_topic_pages(pages):
+    home = pages["index.md"]
+    assert home.count("<svg") == 1 and "Papers per day over the last year" in home
+    assert '<a href="feed.xml" type="application/rss+xml">RSS</a>' in home
+    assert '<a href="atom.xml"' in home and '<a href="feed.json"' in home
+    assert pages["days/index.md"].count("<svg") == 1
+    topic = pages["topics/language.md"]
+    assert topic.count("<svg") == 1 and "Language models: papers per month" in topic
+    assert '<a href="../../topics/language/feed.xml" type="application/rss+xml">RSS</a>' in topic
+    assert "<svg" not in pages["topics/language/page/2.md"]  # the plot is on the first page only
+    assert "<svg" not in pages["topics/robots.md"]  # no papers, no plot
+    vision = pages["topics/vision.md"]
+    assert "Vision &amp; &lt;images&gt;: papers per month" in vision  # the topic name is escaped in the SVG
+
+
+def test_bibtex_file_holds_each_entry_once():
+    a = Paper(id="a", title="A", abstract="x", published=date(2025, 1, 2))
+    b = Paper(id="b", title="B", abstract="y")
+    assert generate.bibtex_file([a, b]) == generate.bibtex(a) + "\n" + generate.bibtex(b)
+    assert generate.bib_path("papers/a/") == "papers/a/a.bib"
+    assert generate.bib_path("days/2025-01-02/") == "days/2025-01-02/2025-01-02.bib"

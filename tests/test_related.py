@@ -149,3 +149,38 @@ def test_neighbours_have_the_best_scores_of_a_naive_float64_model(texts):
         assert len(got) == len(expected) or all(abs(s) < 1e-5 for s in expected[len(got):])
         for g, e in zip(got, expected):
             assert abs(g - e) < 1e-5
+
+
+# --- the linear candidate search (used past EXACT_MAX papers) --------------------------------
+
+from paperarchive import related as related_module  # noqa: E402
+
+
+def test_candidate_search_finds_the_exact_neighbours_when_every_term_is_rare_enough():
+    papers = sorted(DIFFUSION + REINFORCEMENT, key=lambda p: p.id)
+    matrix = related_module.tfidf_matrix([(p.title, p.abstract) for p in papers])
+    exact = related_module.exact_neighbours(matrix, 3)
+    assert (related_module.candidate_neighbours(matrix, 3) == exact).all()
+
+
+def test_candidate_search_only_ranks_candidates_reached_through_rare_terms():
+    # "diffusion" is in all four papers: with cap 3 it finds no candidates; "video" (2 papers) does
+    papers = [
+        Paper(id="a", title="Diffusion video", abstract=""),
+        Paper(id="b", title="Diffusion video", abstract=""),
+        Paper(id="c", title="Diffusion", abstract=""),
+        Paper(id="d", title="Diffusion", abstract=""),
+    ]
+    matrix = related_module.tfidf_matrix([(p.title, p.abstract) for p in papers])
+    best = related_module.candidate_neighbours(matrix, 2, cap=3)
+    assert best.tolist() == [[1, -1], [0, -1], [-1, -1], [-1, -1]]
+    assert related_module.exact_neighbours(matrix, 2).tolist() == [[1, 2], [0, 2], [3, 0], [2, 0]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(WORDS), max_size=4), st.lists(st.sampled_from(WORDS), max_size=12)),
+                min_size=2, max_size=14))
+def test_candidate_search_equals_the_exact_one_when_no_term_is_capped(texts):
+    matrix = related_module.tfidf_matrix([(" ".join(t), " ".join(a)) for t, a in texts])
+    exact = related_module.exact_neighbours(matrix, 3)
+    assert (related_module.candidate_neighbours(matrix, 3, cap=len(texts), candidates=len(texts)) == exact).all()

@@ -1,7 +1,7 @@
 """The static JSON API: one document per paper, per day and per topic.
 
 Paths (under the site root): ``api/papers/<id>.json``, ``api/days/<YYYY-MM-DD>.json``,
-``api/topics/<id>.json``.  URLs inside the documents are site-relative, like ``Paper.url``.
+``api/topics/<id>.json``, ``api/orgs/<org slug>.json`` (the slug of the page ``orgs/<org slug>/``).  URLs inside the documents are site-relative, like ``Paper.url``.
 Files are compact JSON with sorted keys, UTF-8 (not ASCII-escaped), a trailing newline, and are
 rewritten only when their bytes change, so that an unchanged archive leaves every file alone.
 """
@@ -27,6 +27,10 @@ def day_path(day: date) -> str:
 
 def topic_path(topic_id: str) -> str:
     return f"api/topics/{topic_id}.json"
+
+
+def org_path(org_slug: str) -> str:
+    return f"api/orgs/{org_slug}.json"
 
 
 def paper_document(paper: Paper, topics: Sequence[tuple[str, str]]) -> dict:
@@ -70,6 +74,12 @@ def topic_document(topic_id: str, name: str, description: str, papers: Iterable[
         "count": len(entries),
         "papers": entries,
     }
+
+
+def org_document(org_slug: str, name: str, papers: Iterable[Paper]) -> dict:
+    """An organization and its papers, in the order given (the organization page's order)."""
+    entries = [short_entry(paper) for paper in papers]
+    return {"id": org_slug, "name": name, "count": len(entries), "papers": entries}
 
 
 def short_entry(paper: Paper) -> dict:

@@ -17,19 +17,24 @@ Every link is relative (``../../days/2025-11-20/``) so the site works under any 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import urllib.parse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
+from slugify import slugify
+
+from . import plots, related
 from .records import Paper
 
+SITE_NAME = "Daily Papers Archive"
 PER_PAGE = 100  # papers per listing page: keeps every HTML page far below 200 KB
 LATEST_DAYS_ON_HOME = 14
 FIRST_SENTENCE_MAX = 280
@@ -39,6 +44,14 @@ LISTING_TEMPLATE = "listing.html"
 # Pages with these templates are a single block of raw HTML: Markdown would pass them through unchanged.
 RAW_HTML_TEMPLATES = frozenset({PAPER_TEMPLATE, LISTING_TEMPLATE})
 UNDATED_URL = "days/undated/"
+RELATED_COUNT = 5
+ORGS_PER_INDEX_PAGE = 500
+# Feeds beside a listing page: (file name, MIME type, label), the same names at the root and per topic.
+FEEDS = (
+    ("feed.xml", "application/rss+xml", "RSS"),
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -77,8 +90,15 @@ class SiteContext:
     redirects: Mapping[str, str]  # retired id -> kept id (never a live id)
     newest_date: date | None  # newest date the content knows (listed, first seen or published)
     per_page: int = PER_PAGE
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # paper id -> most similar ids, best first
+    orgs: tuple["Org", ...] = ()  # most papers first, then by name
+    by_org: Mapping[str, tuple[Paper, ...]] = field(default_factory=dict)  # org slug -> papers, newest first
+    org_of: Mapping[str, str] = field(default_factory=dict)  # paper id -> org slug (papers with an organization)
+    site_url: str | None = None  # mkdocs.yml site_url: feeds need absolute links
     topic_by_id: Mapping[str, TopicLike] = field(default_factory=dict, repr=False, compare=False)
     day_index: Mapping[date, int] = field(default_factory=dict, repr=False, compare=False)
+    paper_by_id: Mapping[str, Paper] = field(default_factory=dict, repr=False, compare=False)
+    org_by_id: Mapping[str, "Org"] = field(default_factory=dict, repr=False, compare=False)
 
     def topic(self, topic_id: str) -> TopicLike:
         return self.topic_by_id[topic_id]
@@ -91,13 +111,58 @@ class SiteContext:
         i = self.day_index[day]
         return self.days[i + 1] if i + 1 < len(self.days) else None
 
+    def org(self, slug: str) -> "Org":
+        return self.org_by_id[slug]
+
+    def months_of_year(self) -> dict[str, tuple[str, ...]]:
+        """"YYYY" -> its months that have papers ("YYYY-MM"), oldest first; years oldest first."""
+        years: dict[str, list[str]] = defaultdict(list)
+        for month in self.by_month:
+            years[month[:4]].append(month)
+        return {year: tuple(months) for year, months in years.items()}
+
+    def month_papers(self, month: str) -> tuple[Paper, ...]:
+        """A month's papers, newest day first (each day's papers by id)."""
+        return tuple(p for d in reversed(self.by_month[month]) for p in self.by_day[d])
+
     def topic_names_of(self) -> dict[str, tuple[str, ...]]:
         """Paper id -> topic display names (what the search index shows)."""
         names = self.topic_by_id
         return {pid: tuple(names[t].name for t in tids) for pid, tids in self.topics_of.items()}
 
 
-def build_context(papers: Iterable[Paper], taxonomy: TaxonomyLike, per_page: int = PER_PAGE) -> SiteContext:
+@dataclass(frozen=True)
+class Org:
+    """An organization as the site shows it: ``id`` is its URL slug (orgs/<id>/), ``name`` its display name."""
+
+    id: str
+    name: str
+
+
+def org_slug(org_id: str) -> str:
+    """The URL-safe, permanent slug of an organization id (Hugging Face ids are case-insensitive).
+
+    Lowercase ASCII letters, digits and hyphens (python-slugify, transliterating the rest);
+    a name with nothing transliterable gets a hash of itself; "index" would clash with orgs/index.
+    """
+    slug = slugify(org_id, lowercase=True, max_length=80, word_boundary=False)
+    if not slug:
+        return "org-" + hashlib.sha1(org_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return "index-org" if slug == "index" else slug
+
+
+def _org_key(p: Paper) -> str | None:
+    name = p.organization_id or p.organization
+    return org_slug(name) if name and name.strip() else None
+
+
+def build_context(
+    papers: Iterable[Paper],
+    taxonomy: TaxonomyLike,
+    per_page: int = PER_PAGE,
+    *,
+    site_url: str | None = None,
+) -> SiteContext:
     ordered = tuple(sorted(papers, key=lambda p: p.id))
     topics = tuple(taxonomy.topics)
     order = {t.id: i for i, t in enumerate(topics)}
@@ -123,6 +188,14 @@ def build_context(papers: Iterable[Paper], taxonomy: TaxonomyLike, per_page: int
     live = {p.id for p in ordered}
     redirects = {alias: p.id for p in ordered for alias in p.aliases if alias not in live and alias != p.id}
 
+    org_of = {p.id: slug for p in ordered if (slug := _org_key(p))}
+    by_org: dict[str, list[Paper]] = defaultdict(list)
+    for p in newest_first:
+        if p.id in org_of:
+            by_org[org_of[p.id]].append(p)
+    orgs = sorted((_org_named(slug, members) for slug, members in by_org.items()),
+                  key=lambda o: (-len(by_org[o.id]), o.name.casefold(), o.id))
+
     return SiteContext(
         papers=ordered,
         topics=topics,
@@ -135,9 +208,23 @@ def build_context(papers: Iterable[Paper], taxonomy: TaxonomyLike, per_page: int
         redirects=MappingProxyType(dict(sorted(redirects.items()))),
         newest_date=_newest_date(ordered),
         per_page=per_page,
+        related=MappingProxyType(related.related_papers(ordered, k=RELATED_COUNT)),
+        orgs=tuple(orgs),
+        by_org=MappingProxyType({o.id: tuple(by_org[o.id]) for o in orgs}),
+        org_of=MappingProxyType(org_of),
+        site_url=site_url,
         topic_by_id=MappingProxyType({t.id: t for t in topics}),
         day_index=MappingProxyType({d: i for i, d in enumerate(days)}),
+        paper_by_id=MappingProxyType({p.id: p for p in ordered}),
+        org_by_id=MappingProxyType({o.id: o for o in orgs}),
     )
+
+
+def _org_named(slug: str, members: Sequence[Paper]) -> Org:
+    # ids that differ only in case share a page; the name most of its papers give wins, ties by text
+    names = Counter(" ".join((p.organization or p.organization_id or "").split()) for p in members)
+    name = min(names, key=lambda n: (-names[n], n))
+    return Org(id=slug, name=name or slug)
 
 
 def _newest_first_key(p: Paper):
@@ -204,6 +291,27 @@ def day_url(d: date) -> str:
     return f"days/{d.isoformat()}/"
 
 
+def month_url(month: str) -> str:
+    return f"days/{month}/"
+
+
+def year_url(year: str) -> str:
+    return f"days/{year}/"
+
+
+def topic_url(topic_id: str) -> str:
+    return f"topics/{topic_id}/"
+
+
+def org_url(slug: str) -> str:
+    return f"orgs/{slug}/"
+
+
+def bib_path(url: str) -> str:
+    """Where a page's BibTeX file lives: beside its index.html, named after its last segment."""
+    return f"{url}{url.rstrip('/').rsplit('/', 1)[-1]}.bib"
+
+
 def long_date(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
@@ -231,7 +339,7 @@ def _src_for_url(url: str) -> str:
     """The docs path MkDocs turns into this URL (use_directory_urls)."""
     if url == "":
         return "index.md"
-    if url in ("days/", "topics/"):
+    if url in ("days/", "topics/", "orgs/"):
         return url + "index.md"
     return url.rstrip("/") + ".md"
 
@@ -308,6 +416,11 @@ def bibtex(p: Paper) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bibtex_file(papers: Iterable[Paper]) -> str:
+    """Several entries, one blank line apart (a day's or a topic's .bib file)."""
+    return "\n".join(bibtex(p) for p in papers)
+
+
 def _pre_text(text: str) -> str:
     """Escaped text for a <pre> block: line breaks kept (no line is blank), all else inert."""
     return "\n".join(esc(line) for line in text.rstrip("\n").split("\n"))
@@ -331,7 +444,9 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
         facts.append(f'<a href="{href(here, day_url(p.day))}"><time datetime="{p.day.isoformat()}">{long_date(p.day)}</time></a>')
     else:
         facts.append(f'<a href="{href(here, UNDATED_URL)}">date unknown</a>')
-    if p.organization:
+    if p.organization and p.id in ctx.org_of:
+        facts.append(f'<a href="{href(here, org_url(ctx.org_of[p.id]))}">{esc(p.organization)}</a>')
+    elif p.organization:
         facts.append(esc(p.organization))
     if p.authors_count is not None:
         facts.append(_plural(p.authors_count, "author"))
@@ -367,7 +482,17 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     links.append(f"<li>{' · '.join(lookups)}</li>")
     out.append(f'<h2 id="links">Links</h2>\n<ul class="pa-links">\n{chr(10).join(links)}\n</ul>\n')
 
-    out.append(f'<h2 id="cite">Cite</h2>\n<pre><code class="language-bibtex">{_pre_text(bibtex(p))}</code></pre>\n')
+    out.append(
+        f'<h2 id="cite">Cite</h2>\n<pre><code class="language-bibtex">{_pre_text(bibtex(p))}</code></pre>\n'
+        f'<p><a href="{esc(p.id)}.bib" download>Download BibTeX</a></p>\n'
+    )
+    related_ids = ctx.related.get(p.id, ())
+    if related_ids:
+        items = "".join(
+            f'<li><a href="../{other.id}/">{esc(other.title)}</a></li>'  # a sibling: papers/<id>/
+            for other in map(ctx.paper_by_id.__getitem__, related_ids)
+        )
+        out.append(f'<h2 id="related">Related papers</h2>\n<ul class="pa-related">{items}</ul>\n')
 
     if p.sources:
         listed = ", ".join(
@@ -417,6 +542,7 @@ def _listing_pages(
     intro: Callable[[str], str],
     papers: Sequence[Paper],
     full: bool,
+    meta: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """A list of papers, PER_PAGE to a page: base, base/page/2/, ...; intro(here) heads each page."""
     pages: dict[str, str] = {}
@@ -433,7 +559,7 @@ def _listing_pages(
         )
         pages[_src_for_url(here)] = "".join(
             [
-                front_matter(title=title + suffix, template=LISTING_TEMPLATE),
+                front_matter(title=title + suffix, template=LISTING_TEMPLATE, **(meta or {})),
                 '<div class="pa-listing">\n',
                 f"<h1>{esc(heading)}{esc(suffix)}</h1>\n",
                 intro(here),
@@ -446,15 +572,30 @@ def _listing_pages(
     return pages
 
 
+def _crumbs(here: str, month: str | None) -> str:
+    """Days › 2025 › November 2025: where a day or month page sits in the archive."""
+    links = [f'<a href="{href(here, "days/")}">All days</a>']
+    if month:
+        links.append(f'<a href="{href(here, year_url(month[:4]))}">{month[:4]}</a>')
+        links.append(f'<a href="{href(here, month_url(month))}">{month_title(month)}</a>')
+    return f'<nav class="pa-crumbs">{" › ".join(links)}</nav>\n'
+
+
+def _bib_link(here: str, url: str, what: str) -> str:
+    return f'<p class="pa-cite"><a href="{href(here, bib_path(url))}" download>BibTeX of {what}</a></p>\n'
+
+
 def day_pages(ctx: SiteContext, d: date) -> dict[str, str]:
+    month = f"{d.year:04d}-{d.month:02d}"
+
     def intro(here: str) -> str:
         links = []
         if (prev := ctx.prev_day(d)) is not None:
             links.append(f'<a rel="prev" href="{href(here, day_url(prev))}">← {long_date(prev)}</a>')
-        links.append(f'<a href="{href(here, "days/")}">All days</a>')
         if (nxt := ctx.next_day(d)) is not None:
             links.append(f'<a rel="next" href="{href(here, day_url(nxt))}">{long_date(nxt)} →</a>')
-        return f'<nav class="pa-days">{" · ".join(links)}</nav>\n'
+        days = f'<nav class="pa-days">{" · ".join(links)}</nav>\n' if links else ""
+        return _crumbs(here, month) + days + _bib_link(here, day_url(d), "this day's papers")
 
     heading = f"{WEEKDAYS[d.weekday()]}, {long_date(d)}"
     return _listing_pages(ctx, day_url(d), f"Papers of {long_date(d)}", heading, intro, ctx.by_day[d], full=True)
@@ -471,11 +612,142 @@ def undated_pages(ctx: SiteContext) -> dict[str, str]:
     return _listing_pages(ctx, UNDATED_URL, title, title, intro, ctx.undated, full=True)
 
 
+def feed_links(here: str, base: str) -> str:
+    """Visible links to the feeds in ``base`` (the site root or a topic's folder)."""
+    links = " · ".join(f'<a href="{href(here, base + name)}" type="{kind}">{label}</a>' for name, kind, label in FEEDS)
+    return f'<p class="pa-feeds">Feeds of the newest papers: {links}</p>\n'
+
+
+def _monthly_counts(papers: Iterable[Paper]) -> dict[str, int]:
+    counts: Counter[str] = Counter(f"{p.day.year:04d}-{p.day.month:02d}" for p in papers if p.day)
+    return dict(sorted(counts.items()))
+
+
+def _figure(svg: str) -> str:
+    # <figure> is a block-level tag for Python-Markdown: the inline SVG (one line) passes through untouched
+    return f'<figure class="pa-figure">{svg}</figure>\n'
+
+
 def topic_pages(ctx: SiteContext, topic: TopicLike) -> dict[str, str]:
-    base = f"topics/{topic.id}/"
+    base = topic_url(topic.id)
     papers = ctx.by_topic[topic.id]
-    intro = f'<p class="pa-description">{esc(topic.description)}</p>\n<p>{_plural(len(papers), "paper")}, newest first.</p>\n'
-    return _listing_pages(ctx, base, topic.name, topic.name, lambda here: intro, papers, full=False)
+    counts = _monthly_counts(papers)
+
+    def intro(here: str) -> str:
+        parts = [
+            f'<p class="pa-description">{esc(topic.description)}</p>\n<p>{_plural(len(papers), "paper")}, newest first.</p>\n',
+            feed_links(here, base),
+            _bib_link(here, base, "this topic's papers"),
+        ]
+        if here == base and counts:
+            parts.append(_figure(plots.monthly_bars_svg(counts, title=f"{topic.name}: papers per month")))
+        return "".join(parts)
+
+    # main.html links the topic's feeds with <link rel="alternate"> from these two fields
+    meta = {"feeds": base, "feeds_title": f"{SITE_NAME}: {topic.name}"}
+    return _listing_pages(ctx, base, topic.name, topic.name, intro, papers, full=False, meta=meta)
+
+
+def org_pages(ctx: SiteContext, org: Org) -> dict[str, str]:
+    base = org_url(org.id)
+    papers = ctx.by_org[org.id]
+
+    def intro(here: str) -> str:
+        return (
+            f'<p>{_plural(len(papers), "paper")} listed with this organization, newest first. '
+            f'<a href="{href(here, "orgs/")}">All organizations</a></p>\n'
+        )
+
+    return _listing_pages(ctx, base, org.name, org.name, intro, papers, full=False)
+
+
+def orgs_index_pages(ctx: SiteContext) -> dict[str, str]:
+    base = "orgs/"
+    with_org = sum(len(v) for v in ctx.by_org.values())
+    chunks = [ctx.orgs[i : i + ORGS_PER_INDEX_PAGE] for i in range(0, len(ctx.orgs), ORGS_PER_INDEX_PAGE)] or [()]
+    pages: dict[str, str] = {}
+    for number, chunk in enumerate(chunks, start=1):
+        here = _page_url(base, number)
+        suffix = f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""
+        pager = _pager(here, base, number, len(chunks))
+        items = "\n".join(
+            f'<li><a href="{href(here, org_url(o.id))}">{esc(o.name)}</a> <span>({len(ctx.by_org[o.id]):,})</span></li>'
+            for o in chunk
+        )
+        listing = f'<ol class="pa-orgs" start="{(number - 1) * ORGS_PER_INDEX_PAGE + 1}">\n{items}\n</ol>\n' if chunk else "<p>No organizations yet.</p>\n"
+        pages[_src_for_url(here)] = "".join([
+            front_matter(title="Organizations" + suffix, template=LISTING_TEMPLATE),
+            '<div class="pa-listing">\n',
+            f"<h1>Organizations{esc(suffix)}</h1>\n",
+            f"<p>{_plural(len(ctx.orgs), 'organization')} with {_plural(with_org, 'paper')}, "
+            "most papers first (papers listed with an author count instead have no organization).</p>\n",
+            pager,
+            listing,
+            pager,
+            "</div>\n",
+        ])  # fmt: skip
+    return pages
+
+
+def month_pages(ctx: SiteContext, month: str) -> dict[str, str]:
+    base = month_url(month)
+    days = ctx.by_month[month]
+    papers = ctx.month_papers(month)
+    months = list(ctx.by_month)
+    i = months.index(month)
+
+    def intro(here: str) -> str:
+        links = []
+        if i > 0:
+            links.append(f'<a rel="prev" href="{href(here, month_url(months[i - 1]))}">← {month_title(months[i - 1])}</a>')
+        if i + 1 < len(months):
+            links.append(f'<a rel="next" href="{href(here, month_url(months[i + 1]))}">{month_title(months[i + 1])} →</a>')
+        nav = f'<nav class="pa-days">{" · ".join(links)}</nav>\n' if links else ""
+        return (
+            _crumbs(here, month)
+            + nav
+            + f'<p class="pa-month-total">{_plural(len(papers), "paper")} on {_plural(len(days), "day")}, newest first.</p>\n'
+            + _day_list(ctx, here, days)
+        )
+
+    title = month_title(month)
+    return _listing_pages(ctx, base, title, title, intro, papers, full=False)
+
+
+def _day_list(ctx: SiteContext, here: str, days: Sequence[date]) -> str:
+    items = " ".join(
+        f'<li><a href="{href(here, day_url(d))}">{d.day} {MONTHS[d.month - 1][:3]}</a> <span>({len(ctx.by_day[d])})</span></li>'
+        for d in reversed(days)
+    )
+    return f'<ul class="pa-day-list">{items}</ul>\n'
+
+
+def year_page(ctx: SiteContext, year: str, months: Sequence[str]) -> str:
+    here = year_url(year)
+    years = list(ctx.months_of_year())
+    i = years.index(year)
+    counts = {m: sum(len(ctx.by_day[d]) for d in ctx.by_month[m]) for m in months}
+    links = []
+    if i > 0:
+        links.append(f'<a rel="prev" href="{href(here, year_url(years[i - 1]))}">← {years[i - 1]}</a>')
+    if i + 1 < len(years):
+        links.append(f'<a rel="next" href="{href(here, year_url(years[i + 1]))}">{years[i + 1]} →</a>')
+    rows = "\n".join(
+        f'<li><a href="{href(here, month_url(m))}">{month_title(m)}</a> <span>({_plural(counts[m], "paper")} on '
+        f'{_plural(len(ctx.by_month[m]), "day")})</span></li>'
+        for m in reversed(months)
+    )
+    return "".join([
+        front_matter(title=f"Papers of {year}", template=LISTING_TEMPLATE),
+        '<div class="pa-listing">\n',
+        f"<h1>{year}</h1>\n",
+        _crumbs(here, None),
+        f'<nav class="pa-days">{" · ".join(links)}</nav>\n' if links else "",
+        f'<p class="pa-month-total">{_plural(sum(counts.values()), "paper")} in {_plural(len(months), "month")}.</p>\n',
+        f'<ul class="pa-months">\n{rows}\n</ul>\n',
+        _figure(plots.monthly_bars_svg(counts, title=f"Papers per month in {year}")),
+        "</div>\n",
+    ])  # fmt: skip
 
 
 # ---------------------------------------------------------------- indexes and home
@@ -491,15 +763,19 @@ def days_index(ctx: SiteContext) -> str:
     if ctx.undated:
         out.append(f' <a href="{href(here, UNDATED_URL)}">{_plural(len(ctx.undated), "paper")} without a date</a>.')
     out.append("</p>\n\n")
+    if ctx.by_month:
+        counts = {m: sum(len(ctx.by_day[d]) for d in days) for m, days in ctx.by_month.items()}
+        out.append(_figure(plots.monthly_bars_svg(counts)) + "\n")
+        years = " · ".join(f'<a href="{href(here, year_url(y))}">{y}</a>' for y in reversed(ctx.months_of_year()))
+        out.append(f'<p class="pa-years">By year: {years}</p>\n\n')
     for month in reversed(ctx.by_month):
         days = ctx.by_month[month]
         count = sum(len(ctx.by_day[d]) for d in days)
         out.append(f"## {month_title(month)}\n\n")
-        items = " ".join(
-            f'<li><a href="{href(here, day_url(d))}">{d.day} {MONTHS[d.month - 1][:3]}</a> <span>({len(ctx.by_day[d])})</span></li>'
-            for d in reversed(days)
+        out.append(
+            f'<p class="pa-month-total"><a href="{href(here, month_url(month))}">{_plural(count, "paper")} on '
+            f'{_plural(len(days), "day")}</a></p>\n{_day_list(ctx, here, days)}\n'
         )
-        out.append(f'<p class="pa-month-total">{_plural(count, "paper")} on {_plural(len(days), "day")}</p>\n<ul class="pa-day-list">{items}</ul>\n\n')
     return "".join(out)
 
 
@@ -532,10 +808,16 @@ def home_page(ctx: SiteContext) -> str:
         "# Daily Papers Archive\n\n",
         f'<p class="pa-totals">{_plural(len(ctx.papers), "paper")} on {_plural(len(ctx.days), "day")}{span}, '
         f'in {_plural(len(ctx.topics), "topic")}. Search them with the box at the top, browse them by '
-        f'<a href="{href(here, "days/")}">day</a> or by <a href="{href(here, "topics/")}">topic</a>, '
-        f'or read <a href="{href(here, "about/")}">about the archive</a>.</p>\n\n',
-        "## Latest days\n\n",
+        f'<a href="{href(here, "days/")}">day</a>, by <a href="{href(here, "topics/")}">topic</a> or by '
+        f'<a href="{href(here, "orgs/")}">organization</a>, '
+        f'or read <a href="{href(here, "about/")}">about the archive</a>.</p>\n',
+        feed_links(here, ""),
+        "\n",
     ]
+    if ctx.days:
+        counts = {d: len(ctx.by_day[d]) for d in ctx.days}
+        out.append(_figure(plots.calendar_heatmap_svg(counts, ctx.days[-1])) + "\n")
+    out.append("## Latest days\n\n")
     if latest:
         items = "\n".join(
             f'<li><a href="{href(here, day_url(d))}">{WEEKDAYS[d.weekday()]}, {long_date(d)}</a> ({_plural(len(ctx.by_day[d]), "paper")})</li>'
@@ -568,6 +850,13 @@ def render_pages(ctx: SiteContext) -> dict[str, str]:
         pages.update(day_pages(ctx, d))
     for t in ctx.topics:
         pages.update(topic_pages(ctx, t))
+    for year, months in ctx.months_of_year().items():
+        pages[_src_for_url(year_url(year))] = year_page(ctx, year, months)
+    for month in ctx.by_month:
+        pages.update(month_pages(ctx, month))
+    pages.update(orgs_index_pages(ctx))
+    for o in ctx.orgs:
+        pages.update(org_pages(ctx, o))
     for p in ctx.papers:
         pages[_src_for_url(p.url)] = paper_page(ctx, p)
     return pages
@@ -628,10 +917,16 @@ def _remove_empty_dirs(root: Path) -> None:
 
 
 __all__ = [
+    "FEEDS",
     "PER_PAGE",
+    "SITE_NAME",
+    "Org",
     "SiteContext",
+    "bib_path",
     "bibtex",
+    "bibtex_file",
     "build_context",
+    "org_slug",
     "esc",
     "first_sentence",
     "render_pages",

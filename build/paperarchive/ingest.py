@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from .progress import Progress, is_terminal, summary
 from .records import Entry, MergeResult, Problem, load_store, lock_store, merge, recover_store, save_store
 
 _JSON_WS = b" \t\r\n"
@@ -39,29 +40,39 @@ def ingest_files(
     if problems:
         _report(problems, None, out, err)
         return 1
-    entries, problems = read_inputs(files, day, err)
-    with lock_store(store):
-        recover_store(store)
-        before = load_store(store)
-        result = merge(before, entries)
-        save_store(store, before, result)
+    started = time.perf_counter()
+    with Progress(err) as bar:
+        entries, problems = read_inputs(files, day, err, progress=bar)
+        bar.stage("merging into the store")
+        with lock_store(store):
+            recover_store(store)
+            before = load_store(store)
+            result = merge(before, entries)
+            save_store(store, before, result)
     problems = before.problems + problems
     _report(problems, result, out, err)
+    if is_terminal(err):  # the timed line for people; stdout's summary stays the same in scripts and tests
+        print(summary("ingested", len(result.papers), None, time.perf_counter() - started,
+                      f"{len(files):,} files into the store; added {result.added:,}, updated {result.updated:,}"), file=err)
     failed = any(strict or not p.warning for p in problems)
     return 1 if failed else 0
 
 
-def read_inputs(files: list[Path], listed_on: date | None, err: TextIO | None = None) -> tuple[list[Entry], tuple[Problem, ...]]:
+def read_inputs(
+    files: list[Path], listed_on: date | None, err: TextIO | None = None, progress: Progress | None = None
+) -> tuple[list[Entry], tuple[Problem, ...]]:
     """Every entry and every problem of every file, the files in the order given."""
     entries: list[Entry] = []
     problems: list[Problem] = []
-    progress = _Progress(len(files), err or sys.stderr)
+    bar = progress or Progress(err or sys.stderr)
+    bar.stage("reading listings", len(files))
     for path in files:
         result_entries, result_problems = _read_one(Path(path), listed_on)
         entries.extend(result_entries)
         problems.extend(result_problems)
-        progress.step()
-    progress.done()
+        bar.advance()
+    if progress is None:
+        bar.close()
     return entries, tuple(problems)
 
 
@@ -128,27 +139,3 @@ def _report(problems: tuple[Problem, ...], result: MergeResult | None, out: Text
     if result is not None:
         added, updated, unchanged = result.added, result.updated, result.unchanged
     print(f"added {added}, updated {updated}, unchanged {unchanged}, problems {len(problems)}", file=out)
-
-
-class _Progress:
-    """A one-line progress count on stderr, only when stderr is a terminal."""
-
-    def __init__(self, total: int, stream: TextIO):
-        self.total = total
-        self.stream = stream
-        self.count = 0
-        self.shown = 0.0
-        self.active = total > 20 and hasattr(stream, "isatty") and stream.isatty()
-
-    def step(self) -> None:
-        self.count += 1
-        now = time.monotonic()
-        if self.active and now - self.shown > 0.1:
-            self.shown = now
-            self.stream.write(f"\rreading {self.count}/{self.total} files")
-            self.stream.flush()
-
-    def done(self) -> None:
-        if self.active:
-            self.stream.write("\r" + " " * 40 + "\r")
-            self.stream.flush()

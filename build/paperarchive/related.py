@@ -4,11 +4,13 @@ Weights: sublinear term frequency (1 + ln tf, a title word counting ``TITLE_WEIG
 smoothed idf (ln((1 + n) / (1 + df)) + 1), rows L2-normalised; similarity is the dot product.
 Everything is computed at build time with numpy and scipy.sparse.
 
-Cost: all pairs are scored, exactly, in row chunks, so memory grows linearly (the matrices,
-plus ``CHUNK_CELLS`` float32 cells per chunk).  The frequent terms, which would make the
-sparse product nearly dense and slow, are scored as a small dense matrix by BLAS; the rest as
-a sparse product.  Time grows with the number of pairs, i.e. quadratically: a few seconds at
-10k papers, minutes at 50k (``benchmarks/related.py`` prints both).
+Cost: up to ``EXACT_MAX`` papers, all pairs are scored, exactly, in row chunks, so memory grows
+linearly (the matrices, plus ``CHUNK_CELLS`` float32 cells per chunk).  The frequent terms, which
+would make the sparse product nearly dense and slow, are scored as a small dense matrix by BLAS;
+the rest as a sparse product.  That time grows with the number of pairs, i.e. quadratically
+(a few seconds at 10k papers, minutes at 50k), so past ``EXACT_MAX`` papers each paper is
+compared only with candidates found through its rare terms (``candidate_neighbours``), scored
+exactly: linear time (``benchmarks/related.py`` prints time and agreement).
 
 Determinism: papers are ranked in id order and terms in sorted order whatever the input
 order, and scores are rounded to ``SCORE_DECIMALS`` before ranking, so that last-bit
@@ -17,8 +19,10 @@ differences between BLAS builds cannot reorder near-ties; ties are broken by id.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +36,14 @@ DENSE_SHARE = 0.04
 CHUNK_CELLS = 1 << 22  # float32 cells of one chunk of the score matrix (16 MB)
 SCORE_DECIMALS = 6
 _BATCH = 2000  # papers tokenised at a time
+# Past this many papers the exact all-pairs scoring (quadratic) gives way to the candidate
+# search (linear): it keeps the real archive (~10k) exact; the two cost the same near 15k.
+EXACT_MAX = 15_000
+RARE_CAP = 1000  # terms in at most this many papers find the candidates
+QUERY_TERMS = 30  # a paper's heaviest rare terms that look for them
+CANDIDATES = 60  # candidates per paper, scored exactly
+_PAIRS = 100_000  # candidate pairs scored at a time
+PARALLEL_MIN = 4000  # from this many papers the exact search uses a second process (fork)
 _BLOCK = 64  # columns per block when bounding the k-th best score from below
 
 # The classic Glasgow/scikit-learn English stop list, plus words that open most abstracts
@@ -148,7 +160,86 @@ def _weighted_counts(
 
 
 def top_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
-    """For each row, the column indices of its ``k`` best cosine partners (-1 pads the rest)."""
+    """For each row, the column indices of its ``k`` best cosine partners (-1 pads the rest).
+
+    Exact up to ``EXACT_MAX`` papers; past it, ``candidate_neighbours`` (linear time).
+    """
+    if matrix.shape[0] > EXACT_MAX:
+        return candidate_neighbours(matrix, k)
+    return exact_neighbours(matrix, k)
+
+
+def candidate_neighbours(
+    matrix: sp.csr_matrix, k: int, cap: int | None = None, candidates: int | None = None, query_terms: int | None = None
+) -> np.ndarray:
+    """Top-k by exact scores, among candidates found through the papers' rare terms: linear time.
+
+    Candidates of a paper: the ``candidates`` papers with the highest score over its
+    ``query_terms`` heaviest terms among those in at most ``cap`` papers (a fixed number, so a
+    paper's search costs at most query_terms * cap steps whatever the archive's size). The
+    candidates are then scored exactly with every term. Agreement with the exact top 5 on the
+    9,877-paper corpus and time: ``python3 benchmarks/build.py --related``.
+    """
+    cap = RARE_CAP if cap is None else cap
+    candidates = CANDIDATES if candidates is None else candidates
+    query_terms = QUERY_TERMS if query_terms is None else query_terms
+    n = matrix.shape[0]
+    k = min(k, n - 1)
+    if k <= 0:
+        return np.full((n, max(k, 0)), -1, dtype=np.int64)
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    rare = matrix[:, np.flatnonzero((frequency >= 2) & (frequency <= cap))].tocsr()
+    rare_t = rare.T.tocsr()
+    query = _heaviest_terms(rare, query_terms)
+    pair_rows, pair_columns = [], []
+    chunk = max(1, CHUNK_CELLS // (4 * max(1, cap)))
+    for start in range(0, n, chunk):
+        partial = (query[start : start + chunk] @ rare_t).tocsr()
+        for offset in range(partial.shape[0]):
+            row = start + offset
+            lo, hi = partial.indptr[offset], partial.indptr[offset + 1]
+            columns, scores = partial.indices[lo:hi], partial.data[lo:hi]
+            mine = columns != row
+            columns, scores = columns[mine], scores[mine]
+            if len(columns) > candidates:
+                columns = columns[np.argpartition(-scores, candidates)[:candidates]]
+            pair_rows.append(np.full(len(columns), row, dtype=np.int64))
+            pair_columns.append(columns.astype(np.int64))
+    rows = np.concatenate(pair_rows) if pair_rows else np.zeros(0, np.int64)
+    columns = np.concatenate(pair_columns) if pair_columns else np.zeros(0, np.int64)
+    scores = np.empty(len(rows), dtype=np.float64)
+    for lo in range(0, len(rows), _PAIRS):
+        left, right = matrix[rows[lo : lo + _PAIRS]], matrix[columns[lo : lo + _PAIRS]]
+        scores[lo : lo + _PAIRS] = np.asarray(left.multiply(right).sum(axis=1), dtype=np.float64).ravel()
+    return _best_pairs(n, k, rows, columns, scores)
+
+
+def _heaviest_terms(matrix: sp.csr_matrix, count: int) -> sp.csr_matrix:
+    """Each row's ``count`` largest weights (ties: lower column first), the rest dropped."""
+    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((matrix.indices, -matrix.data, row_of))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - matrix.indptr[row_of[order]]
+    keep = rank < count
+    return sp.csr_matrix((matrix.data[keep], (row_of[keep], matrix.indices[keep])), shape=matrix.shape)
+
+
+def _best_pairs(n: int, k: int, rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    rounded = np.round(scores, SCORE_DECIMALS)
+    positive = rounded > 0
+    rows, columns, rounded = rows[positive], columns[positive], rounded[positive]
+    order = np.lexsort((columns, -rounded, rows))
+    rows, columns = rows[order], columns[order]
+    first = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - first[rows]
+    chosen = rank < k
+    best = np.full((n, k), -1, dtype=np.int64)
+    best[rows[chosen], rank[chosen]] = columns[chosen]
+    return best
+
+
+def exact_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
+    """Every pair scored (quadratic time): the reference the candidate search is measured against."""
     n = matrix.shape[0]
     k = min(k, n - 1)
     result = np.full((n, k), -1, dtype=np.int64)
@@ -156,14 +247,101 @@ def top_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
         return result
     dense_part, sparse_part = _split_frequent_terms(matrix)
     sparse_t = sparse_part.T.tocsr()
-    chunk = max(1, CHUNK_CELLS // n)
-    for start in range(0, n, chunk):
-        stop = min(n, start + chunk)
-        scores = dense_part[start:stop] @ dense_part.T  # BLAS reads the transpose in place
-        scores += (sparse_part[start:stop] @ sparse_t).toarray()
-        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never itself
-        result[start:stop] = _best_k(scores, k)
+
+    def rows(lo: int, hi: int) -> np.ndarray:
+        out = np.full((hi - lo, k), -1, dtype=np.int64)
+        chunk = max(1, CHUNK_CELLS // n)
+        for start in range(lo, hi, chunk):
+            stop = min(hi, start + chunk)
+            scores = dense_part[start:stop] @ dense_part.T  # BLAS reads the transpose in place
+            scores += (sparse_part[start:stop] @ sparse_t).toarray()
+            scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never itself
+            out[start - lo : stop - lo] = _best_k(scores, k)
+        return out
+
+    if n < PARALLEL_MIN or not _second_process_allowed():
+        return rows(0, n)
+    # The rows are independent: a forked process scores the second half (scores are rounded
+    # before ranking, so the split cannot change a result). BLAS would otherwise run its
+    # dense product on both cores in each process: one thread each (measured at 10k:
+    # 2.6 s on one process with 2 BLAS threads, 1.7 s on two with one each).
+    with _one_blas_thread() as limited:
+        if not limited:
+            return rows(0, n)
+        half = n // 2
+        result[half:] = _in_forked_process(lambda: rows(half, n), lambda: rows(0, half), result[:half])
     return result
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """Limit numpy's bundled OpenBLAS to one thread; yields False where that is not possible."""
+    setter = getter = None
+    try:
+        import ctypes
+
+        libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+        for path in sorted(libs.glob("libscipy_openblas*.so")):
+            lib = ctypes.CDLL(str(path))
+            setter, getter = lib.scipy_openblas_set_num_threads64_, lib.scipy_openblas_get_num_threads64_
+            break
+    except (OSError, AttributeError):
+        setter = None
+    if setter is None:
+        yield False
+        return
+    setter.argtypes, getter.restype = [ctypes.c_int], ctypes.c_int
+    before = getter()
+    setter(1)
+    try:
+        yield True
+    finally:
+        setter(before)
+
+
+def _second_process_allowed() -> bool:
+    import multiprocessing
+    import os
+
+    if os.environ.get("PAPERARCHIVE_JOBS", "").strip() == "1":
+        return False
+    if multiprocessing.current_process().daemon:  # e.g. inside the build's side job
+        return False
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _in_forked_process(child_work, parent_work, parent_out: np.ndarray) -> np.ndarray:
+    """Run child_work in a forked process while this one runs parent_work (into parent_out)."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            send.send(("ok", child_work()))
+        except BaseException as exc:  # noqa: BLE001 -- re-raised in the parent
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        send.close()
+
+    process = fork.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    try:
+        parent_out[:] = parent_work()
+        try:
+            status, value = receive.recv()
+        except EOFError:
+            status, value = "error", f"the worker process died (exit code {process.exitcode})"
+    except BaseException:
+        process.kill()
+        raise
+    finally:
+        process.join()
+        receive.close()
+    if status != "ok":
+        raise RuntimeError(f"related papers: {value}")
+    return value
 
 
 def _split_frequent_terms(matrix: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_matrix]:

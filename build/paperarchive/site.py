@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from . import generate
+from .progress import Progress, summary
 from .records import Paper
 
 TAXONOMY = Path("content/topics.yml")
@@ -47,8 +48,10 @@ class BuildReport:
     warnings: int
     generate_seconds: float  # store + topics + Markdown
     mkdocs_seconds: float  # MkDocs + Material rendering
-    extras_seconds: float  # search index, redirects
+    extras_seconds: float  # after MkDocs: waiting for the side job, merging its files, redirects
     swap_seconds: float  # putting the new site in place and deleting the old one
+    side_seconds: float = 0.0  # the side job's own time (search index, API, feeds): beside MkDocs when parallel
+    side_in_parallel: bool = False
 
 
 # ---------------------------------------------------------------- public API (called by cli.py)
@@ -82,22 +85,24 @@ def build(
     """Generate the pages and render the site; 0 on success, 1 when the build failed (site/ untouched)."""
     err = err or sys.stderr
     start = time.perf_counter()
-    try:
-        papers = load_papers(store, strict=strict, err=err)
-        taxonomy = load_taxonomy_for(config)
-        report = build_site(config, papers, taxonomy, site_dir=site_dir, strict=strict, docs_dir=docs_dir, err=err,
-                            started=start)
-    except BuildFailed as exc:
-        print(f"paperarchive build: {exc}", file=err)
-        print("paperarchive build: failed; the previous site was left as it was", file=err)
-        return 1
-    print(
-        f"built {report.papers} papers, {report.pages} pages, {report.redirects} redirects in "
-        f"{time.perf_counter() - start:.1f} s (generate {report.generate_seconds:.1f} s, "
-        f"mkdocs {report.mkdocs_seconds:.1f} s, extras {report.extras_seconds:.1f} s, "
-        f"swap {report.swap_seconds:.1f} s)",
-        file=err,
+    with Progress(err, "loading the store") as bar:
+        try:
+            papers = load_papers(store, strict=strict, err=err)
+            taxonomy = load_taxonomy_for(config)
+            report = build_site(config, papers, taxonomy, site_dir=site_dir, strict=strict, docs_dir=docs_dir, err=err,
+                                started=start, progress=bar)
+        except BuildFailed as exc:
+            bar.close()
+            print(f"paperarchive build: {exc}", file=err)
+            print("paperarchive build: failed; the previous site was left as it was", file=err)
+            return 1
+    detail = (
+        f"{report.redirects} redirects; generate {report.generate_seconds:.1f} s, "
+        f"mkdocs {report.mkdocs_seconds:.1f} s, extras {report.extras_seconds:.1f} s "
+        f"(side job {report.side_seconds:.1f} s, {'beside MkDocs' if report.side_in_parallel else 'after MkDocs'}), "
+        f"swap {report.swap_seconds:.1f} s"
     )
+    print(summary("built", report.papers, report.pages, time.perf_counter() - start, detail), file=err)
     return 0
 
 
@@ -115,7 +120,8 @@ def serve(config: Path, store: Path, dev_addr: str = "127.0.0.1:8000") -> int:
     def builder() -> None:
         try:
             papers = load_papers(store, strict=False, err=sys.stderr)
-            report = build_site(config, papers, load_taxonomy_for(config), site_dir=served, err=sys.stderr)
+            report = build_site(config, papers, load_taxonomy_for(config), site_dir=served, err=sys.stderr,
+                                side_job=False)
             print(f"paperarchive serve: built {report.papers} papers, {report.pages} pages", file=sys.stderr)
         except BuildFailed as exc:
             print(f"paperarchive serve: {exc}", file=sys.stderr)
@@ -153,40 +159,67 @@ def build_site(
     *,
     err: TextIO | None = None,
     started: float | None = None,
+    progress: Progress | None = None,
+    side_job: bool = True,
 ) -> BuildReport:
-    """Papers -> site_dir, atomically: raises BuildFailed and leaves site_dir as it was on any failure."""
+    """Papers -> site_dir, atomically: raises BuildFailed and leaves site_dir as it was on any failure.
+
+    MkDocs renders on one core. The files that only need the context, not the rendered pages
+    (search index, JSON API, feeds, citations: ``write_side_files``), are written by a forked
+    side job into a folder of their own while the pages are written and MkDocs runs, then moved
+    into the new site.
+    The output is the same as writing them after MkDocs (a side file wins over a page, as it
+    did when written last); any failure of either fails the build and keeps the old site.
+    ``side_job=False`` writes them after MkDocs in this process (``serve`` does: it builds from a
+    server thread, and forking a threaded process is unsafe).
+    """
     err = err or sys.stderr
+    bar = progress or Progress(err)
     config = Path(config)
     t0 = started if started is not None else time.perf_counter()
     with _MkDocsLog(err) as log:
         mkdocs_config = _load_mkdocs_config(config, docs_dir=docs_dir, site_dir=site_dir, strict=strict)
         final_site = Path(mkdocs_config.site_dir)
         docs = Path(mkdocs_config.docs_dir)
-        ctx = generate.build_context(papers, taxonomy)
-        pages = generate.write_pages(ctx, docs, hand_written_pages(config))
-        t1 = time.perf_counter()
-
+        bar.stage("generating pages")
+        # site_url in the context: the side job's feeds need it and run before index.html exists
+        ctx = generate.build_context(papers, taxonomy, site_url=mkdocs_config.site_url or None)
         final_site.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
+        side_dir = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.side-", dir=final_site.parent))
+        side: SideJob | None = None
+        plugin = _archive_plugin_of(mkdocs_config)
         try:
+            # the side job needs the context only: it starts before the pages are written
+            side = SideJob.start(side_dir, ctx, parallel=side_job)
+            pages = generate.write_pages(ctx, docs, hand_written_pages(config))
+            t1 = time.perf_counter()
             os.chmod(staging, 0o755)
             mkdocs_config.site_dir = str(staging)
-            mkdocs_config.plugins["paperarchive"] = _archive_plugin()
+            plugin.on_page = bar.advance
+            bar.stage("rendering pages", pages)
             with _source_date_epoch(ctx.newest_date):
                 _run_mkdocs(mkdocs_config)
             if strict and log.warnings:
                 raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
             t2 = time.perf_counter()
             drop_unused_theme_files(staging)
-            write_extras(staging, ctx)
-            write_search_index(staging, ctx)
+            bar.stage("search index and extras")
+            side_seconds = side.wait()
+            move_tree(side_dir, staging)
             redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
             t3 = time.perf_counter()
+            bar.stage("swapping the new site in")
             _swap_in(staging, final_site)
             t4 = time.perf_counter()
         except BaseException:
+            if side is not None:
+                side.cancel()
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            plugin.on_page = None
+            shutil.rmtree(side_dir, ignore_errors=True)
     return BuildReport(
         papers=len(ctx.papers),
         pages=pages,
@@ -196,7 +229,104 @@ def build_site(
         mkdocs_seconds=t2 - t1,
         extras_seconds=t3 - t2,
         swap_seconds=t4 - t3,
+        side_seconds=side_seconds,
+        side_in_parallel=side.parallel,
     )
+
+
+def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
+    """Everything written from the context alone, not from the rendered pages."""
+    write_extras(out_dir, ctx)
+    write_search_index(out_dir, ctx)
+
+
+class SideJob:
+    """``write_side_files`` in a forked process (or inline when there is one core or no fork).
+
+    PAPERARCHIVE_JOBS=1 forces the inline mode (e.g. to profile a build in one process).
+    """
+
+    def __init__(self, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> None:
+        self.out_dir, self.ctx = out_dir, ctx
+        self.process = None
+        self.conn = None
+        self.parallel = parallel and _parallel_allowed()
+
+    @classmethod
+    def start(cls, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> "SideJob":
+        job = cls(out_dir, ctx, parallel)
+        if job.parallel:
+            import multiprocessing
+
+            fork = multiprocessing.get_context("fork")
+            job.conn, child_end = fork.Pipe(duplex=False)
+            job.process = fork.Process(target=_side_job_main, args=(out_dir, ctx, child_end), daemon=True)
+            job.process.start()
+            child_end.close()
+        return job
+
+    def wait(self) -> float:
+        """The job's own seconds; raises BuildFailed with the job's message when it failed."""
+        if self.process is None:
+            start = time.perf_counter()
+            try:
+                write_side_files(self.out_dir, self.ctx)
+            except BuildFailed:
+                raise
+            except Exception as exc:  # the same one line as from the forked job
+                raise BuildFailed(f"search index and extras: {type(exc).__name__}: {exc}") from exc
+            return time.perf_counter() - start
+        try:
+            outcome = self.conn.recv()
+        except EOFError:
+            outcome = None
+        self.process.join()
+        self.conn.close()
+        if outcome is None:
+            raise BuildFailed(f"search index and extras: the side job died (exit code {self.process.exitcode})")
+        seconds, failure = outcome
+        if failure is not None:
+            raise BuildFailed(failure)
+        return seconds
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _side_job_main(out_dir: Path, ctx: generate.SiteContext, conn) -> None:
+    start = time.perf_counter()
+    failure = None
+    try:
+        write_side_files(out_dir, ctx)
+    except BuildFailed as exc:
+        failure = str(exc)
+    except BaseException as exc:  # noqa: BLE001 -- reported by the parent as one line; the old site stays
+        failure = f"search index and extras: {type(exc).__name__}: {exc}"
+    conn.send((time.perf_counter() - start, failure))
+    conn.close()
+
+
+def _parallel_allowed() -> bool:
+    import multiprocessing
+
+    if os.environ.get("PAPERARCHIVE_JOBS", "").strip() == "1":
+        return False
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def move_tree(source: Path, target: Path) -> None:
+    """Move everything under source into target: whole folders by one rename where target has none."""
+    for entry in sorted(os.listdir(source)):
+        src, dst = source / entry, target / entry
+        if src.is_dir() and not src.is_symlink():
+            if dst.is_dir():
+                move_tree(src, dst)
+                continue
+            if dst.exists():
+                dst.unlink()
+        os.replace(src, dst)
 
 
 def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
@@ -236,7 +366,14 @@ def hand_written_pages(config: Path) -> dict[str, bytes]:
 
 
 def write_extras(site_dir: Path, ctx: generate.SiteContext) -> None:
-    """Files beside the pages, written straight into the staging site: the static JSON API."""
+    """Files beside the pages, written straight into the staging site (not through MkDocs):
+    the static JSON API, the feeds (RSS, Atom, JSON Feed) and the BibTeX files."""
+    write_api(site_dir, ctx)
+    write_feeds(site_dir, ctx, ctx.site_url or site_url_of(site_dir))
+    write_bibtex(site_dir, ctx)
+
+
+def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
     from . import api
 
     for paper in ctx.papers:
@@ -247,6 +384,63 @@ def write_extras(site_dir: Path, ctx: generate.SiteContext) -> None:
     for topic in ctx.topics:
         papers = ctx.by_topic.get(topic.id, ())
         api.write_json(site_dir / api.topic_path(topic.id), api.topic_document(topic.id, topic.name, topic.description, papers))
+    for org in ctx.orgs:
+        api.write_json(site_dir / api.org_path(org.id), api.org_document(org.id, org.name, ctx.by_org[org.id]))
+
+
+def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> None:
+    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root) and of each topic
+    (topics/<id>/feed.xml, ...), with absolute links from site_url (feed readers need them)."""
+    from . import feeds
+
+    makers = {"feed.xml": feeds.rss_feed, "atom.xml": feeds.atom_feed, "feed.json": feeds.json_feed}
+    home = site_url.rstrip("/") + "/"
+    channels = [("", generate.SITE_NAME, "The newest papers of the Hugging Face Daily Papers archive.", ctx.papers)]
+    channels += [
+        (generate.topic_url(t.id), f"{generate.SITE_NAME}: {t.name}", t.description, ctx.by_topic[t.id])
+        for t in ctx.topics
+    ]
+    for base, title, description, papers in channels:
+        for name, _kind, _label in generate.FEEDS:
+            text = makers[name](papers, title=title, site_url=home, feed_url=home + base + name, description=description)
+            _write_file(site_dir / base / name, text.encode("utf-8", "backslashreplace"))
+
+
+def write_bibtex(site_dir: Path, ctx: generate.SiteContext) -> None:
+    """papers/<id>/<id>.bib, days/<date>/<date>.bib and topics/<id>/<id>.bib (each entry as on the paper page)."""
+    entries = {p.id: generate.bibtex(p) for p in ctx.papers}
+    groups = [(p.url, (p,)) for p in ctx.papers]
+    groups += [(generate.day_url(d), ctx.by_day[d]) for d in ctx.days]
+    groups += [(generate.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
+    for url, papers in groups:
+        text = "\n".join(entries[p.id] for p in papers)
+        _write_file(site_dir / generate.bib_path(url), text.encode("utf-8", "backslashreplace"))
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    # the staging folder is new and private to this build: a plain write is atomic enough (it is swapped in whole)
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+
+
+def site_url_of(site_dir: Path) -> str:
+    """The site's absolute URL, from the home page MkDocs wrote (its canonical link is site_url).
+
+    Only a fallback for a SiteContext made without site_url; "/" when mkdocs.yml has none.
+    """
+    import html
+
+    try:
+        match = _CANONICAL.search((site_dir / "index.html").read_text(encoding="utf-8"))
+    except OSError:
+        match = None
+    return html.unescape(match.group(1)) if match else "/"
 
 
 def write_search_index(site_dir: Path, ctx: generate.SiteContext) -> None:
@@ -328,6 +522,16 @@ def _configured_docs_dir(config: Path) -> Path:
     return _base(config) / str(data.get("docs_dir") or "docs")
 
 
+def _archive_plugin_of(mkdocs_config):
+    """The config's paperarchive plugin (mkdocs.yml lists it); added when a config does not."""
+    from .mkdocs_plugin import ArchivePlugin
+
+    plugin = mkdocs_config.plugins.get("paperarchive")
+    if not isinstance(plugin, ArchivePlugin):
+        plugin = mkdocs_config.plugins["paperarchive"] = ArchivePlugin()
+    return plugin
+
+
 def _run_mkdocs(mkdocs_config) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
@@ -338,54 +542,6 @@ def _run_mkdocs(mkdocs_config) -> None:
         raise BuildFailed(f"MkDocs: {exc}") from None
     except Exception as exc:  # a template error, a bad file: still one clear line, and site/ untouched
         raise BuildFailed(f"MkDocs: {type(exc).__name__}: {exc}") from exc
-
-
-_BLANKS = re.compile(r"\n\s+")
-_VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
-
-
-def collapse_whitespace(page_html: str) -> str:
-    """Drop the template indentation and blank lines (a third of a paper page), never inside <pre>/<textarea>."""
-    pieces = _VERBATIM.split(page_html)
-    # split() with two groups yields: text, verbatim, tag name, text, verbatim, tag name, ...
-    out = []
-    for i in range(0, len(pieces), 3):
-        out.append(_BLANKS.sub("\n", pieces[i]))
-        if i + 1 < len(pieces):
-            out.append(pieces[i + 1])
-    return "".join(out).lstrip()
-
-
-def _archive_plugin():
-    """The in-process MkDocs plugin (its class is made here: importing site.py must not import MkDocs)."""
-    from mkdocs.plugins import BasePlugin
-
-    class ArchivePlugin(BasePlugin):
-        """Two shortcuts for the generated pages; the output is the same as without them.
-
-        * Paper and listing pages (generate.RAW_HTML_TEMPLATES) are one block of raw HTML, which
-          Python-Markdown passes through unchanged (tests/test_generate.py checks that): handing it
-          to the page directly skips two HTML parses per page, 40 % of MkDocs' time.
-        * Every page loses Material's template indentation (collapse_whitespace).
-        """
-
-        def __init__(self) -> None:
-            self.raw_html: dict[str, str] = {}
-
-        def on_page_markdown(self, markdown: str, page, config, files) -> str:
-            if page.meta.get("template") in generate.RAW_HTML_TEMPLATES:
-                self.raw_html[page.file.src_uri] = markdown
-                return ""
-            return markdown
-
-        def on_page_content(self, html: str, page, config, files) -> str:
-            raw = self.raw_html.pop(page.file.src_uri, None)
-            return html if raw is None else raw.rstrip("\n")
-
-        def on_post_page(self, output: str, page, config) -> str:
-            return collapse_whitespace(output)
-
-    return ArchivePlugin()
 
 
 # Material's own search (its worker and lunr's language files) is off; nothing loads these.

@@ -1,0 +1,338 @@
+"""The real archive's cost, against the issue-8 budgets: prints one table.
+
+    python3 benchmarks/build.py                 # medians of 3 runs (corpus: 580 listings, 9,877 papers)
+    python3 benchmarks/build.py --quick         # 1 run of each
+    python3 benchmarks/build.py --scale 50000   # also a synthetic 50,000-paper archive (slow)
+    python3 benchmarks/build.py --with-search   # include the search index (see SEARCH below)
+    python3 benchmarks/build.py --related corpus 20000 50000   # related papers only: time, agreement
+
+Every measured run is a fresh process, as a user runs it:
+
+* ingest: ``python -m paperarchive ingest`` of every listing into an empty store, then again
+  with nothing new; "files written" compares every store file's (mtime, inode, sha256) before
+  and after the second run.
+* build: ``site.build`` (what ``paperarchive build`` calls; in a wrapper process only so that the
+  docs folder can be a temporary one and the process can print its own peak RSS).
+* bare MkDocs: ``mkdocs build`` of the pages that build generated (the same mkdocs.yml through
+  INHERIT, so the same theme and the same paperarchive plugin), i.e. what MkDocs itself costs.
+  The ratio build / bare is the pipeline's own overhead.
+* the store's parse cache (records.py) is cold on the first build run and warm on the others,
+  as on a developer's machine; a fresh CI machine is the cold case.
+* memory: ru_maxrss of the build process and, separately, of its largest child (the forked side
+  job): the two share their copy-on-write pages, so their sum is an upper bound.
+
+SEARCH: the Pagefind index (55-85 s at 10k papers) is being replaced by a custom sharded index;
+until it lands, the build is measured with ``site.write_search_index`` stubbed out in the
+wrapper process (the table says so). ``--with-search`` measures the real one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "listings"
+CONFIG = ROOT / "mkdocs.yml"
+GB = 1_000_000_000
+BUDGET = {"ingest": 10.0, "again": 3.0, "ratio": 1.15, "per_paper": 14_000, "max_papers": 70_000, "rss": 1 << 30,
+          "page": 200_000}
+
+BUILD_WRAPPER = r"""
+import json, resource, sys
+from pathlib import Path
+from paperarchive import site
+config, store, site_dir, docs_dir, stub = sys.argv[1:6]
+if stub == "stub":
+    site.write_search_index = lambda out_dir, ctx: None  # benchmark only: see SEARCH in benchmarks/build.py
+code = site.build(Path(config), Path(store), site_dir=Path(site_dir), docs_dir=Path(docs_dir))
+print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                  "child_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}), file=sys.stderr)
+"""
+
+BARE_WRAPPER = r"""
+import json, resource, sys
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "-q", "-f", sys.argv[1]])
+    code = 0
+except SystemExit as exc:
+    code = exc.code or 0
+print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}), file=sys.stderr)
+"""
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT / "build"), PAPERARCHIVE_CACHE_DIR="none")
+
+
+def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(command[:4])} ...\n{done.stderr[-3000:]}")
+    return seconds, done
+
+
+def last_json(stderr: str) -> dict:
+    return json.loads(stderr.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def ingest(listings: Path, store: Path, cache: Path) -> float:
+    files = sorted(str(p) for p in listings.glob("*.txt"))
+    seconds, _ = timed([sys.executable, "-m", "paperarchive", "ingest", "--store", str(store), *files],
+                       env=dict(env(), PAPERARCHIVE_CACHE_DIR=str(cache)))
+    return seconds
+
+
+def store_state(store: Path) -> dict[str, tuple[int, int, str]]:
+    return {
+        p.name: (p.stat().st_mtime_ns, p.stat().st_ino, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(store.iterdir())
+    }
+
+
+def measure_ingest(listings: Path, work: Path, runs: int) -> dict:
+    empty, again, written = [], [], []
+    for run in range(runs):
+        store, cache = work / f"store-{run}", work / f"cache-{run}"
+        empty.append(ingest(listings, store, cache))
+        before = store_state(store)
+        again.append(ingest(listings, store, cache))
+        after = store_state(store)
+        written.append(sum(1 for name in before.keys() | after.keys() if before.get(name) != after.get(name)))
+    kept = work / "store"
+    os.replace(work / f"store-{runs - 1}", kept)
+    return {"empty": empty, "again": again, "written": max(written),
+            "papers": sum(1 for p in kept.iterdir() if p.suffix == ".yml"), "store": kept}
+
+
+# ---------------------------------------------------------------- build and bare MkDocs
+
+
+def measure_build(store: Path, work: Path, runs: int, stub_search: bool) -> dict:
+    seconds, rss, child_rss, summary = [], [], [], ""
+    for run in range(runs):
+        site_dir = work / "site"
+        took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir),
+                            str(work / "docs"), "stub" if stub_search else "real"],
+                           env=dict(env(), PAPERARCHIVE_CACHE_DIR=str(work / "build-cache")))
+        usage = last_json(done.stderr)
+        seconds.append(took)
+        rss.append(usage["rss"])
+        child_rss.append(usage["child_rss"])
+        summary = done.stderr.strip().splitlines()[-2]
+    return {"seconds": seconds, "rss": max(rss), "child_rss": max(child_rss), "summary": summary,
+            "site": work / "site", "docs": work / "docs"}
+
+
+def measure_bare(docs: Path, work: Path, runs: int) -> dict:
+    config = work / "bare.yml"
+    theme_dir = ROOT / "build" / "paperarchive" / "theme"
+    config.write_text(
+        f"INHERIT: {json.dumps(str(CONFIG))}\n"
+        f"docs_dir: {json.dumps(str(docs))}\nsite_dir: {json.dumps(str(work / 'site-bare'))}\n"
+        f"theme:\n  name: material\n  custom_dir: {json.dumps(str(theme_dir))}\n",
+        encoding="utf-8",
+    )
+    seconds, rss = [], []
+    for _ in range(runs):
+        took, done = timed([sys.executable, "-c", BARE_WRAPPER, str(config)], env=env(), cwd=ROOT)
+        seconds.append(took)
+        rss.append(last_json(done.stderr)["rss"])
+    shutil.rmtree(work / "site-bare", ignore_errors=True)
+    return {"seconds": seconds, "rss": max(rss)}
+
+
+def site_sizes(site_dir: Path) -> dict:
+    total, pages = 0, []
+    for path in site_dir.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            if path.suffix == ".html":
+                pages.append((size, path.relative_to(site_dir).as_posix()))
+    pages.sort(reverse=True)
+    return {"bytes": total, "largest": pages[:3], "html_pages": len(pages)}
+
+
+# ---------------------------------------------------------------- related papers
+
+
+RELATED_ONE = r"""
+import json, resource, sys, time
+sys.path[:0] = [sys.argv[1] + "/benchmarks", sys.argv[1] + "/build"]
+import numpy as np
+from related import corpus_papers, synthetic_papers  # benchmarks/related.py
+from paperarchive import related as R
+size, mode = sys.argv[2], sys.argv[3]
+papers = sorted(corpus_papers() if size == "corpus" else synthetic_papers(int(size)), key=lambda p: p.id)
+start = time.perf_counter()
+matrix = R.tfidf_matrix([(p.title, p.abstract) for p in papers])
+tfidf = time.perf_counter() - start
+search = R.exact_neighbours if mode == "exact" else R.candidate_neighbours
+start = time.perf_counter()
+best = search(matrix, 5)
+seconds = time.perf_counter() - start
+np.save(sys.argv[4], best)
+print(json.dumps({"papers": len(papers), "tfidf": tfidf, "seconds": seconds,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+def measure_related(sizes: list[str], work: Path) -> list[str]:
+    """Exact vs candidate search: seconds (TF-IDF excluded), peak RSS, agreement on the corpus."""
+    import numpy as np
+
+    work.mkdir(parents=True, exist_ok=True)
+    lines = ["== related papers (top 5): exact all-pairs vs candidate search (related.candidate_neighbours) =="]
+    results: dict[tuple[str, str], dict] = {}
+    for size in sizes:
+        for mode in ("exact", "candidates"):
+            if mode == "exact" and size not in ("corpus", "10000", "20000"):
+                continue  # minutes at 50k: quadratic
+            out = work / f"{size}-{mode}.npy"
+            _, done = timed([sys.executable, "-c", RELATED_ONE, str(ROOT), size, mode, str(out)], env=env())
+            results[size, mode] = row = json.loads(done.stdout.strip().splitlines()[-1])
+            lines.append(f"{size:>7} {row['papers']:6,d} papers  {mode:10}  {row['seconds']:6.2f} s "
+                         f"(+ tf-idf {row['tfidf']:.2f} s)  peak RSS {mb(row['rss'])}")
+    for size in sizes:
+        if (size, "exact") in results:
+            exact, found = np.load(work / f"{size}-exact.npy"), np.load(work / f"{size}-candidates.npy")
+            shared = sum(len(set(a[a >= 0]) & set(b[b >= 0])) for a, b in zip(exact, found))
+            total = int((exact >= 0).sum())
+            same = float(np.mean([(a == b).all() for a, b in zip(exact, found)]))
+            lines.append(f"{size:>7} agreement with the exact top 5: {100 * shared / max(1, total):.1f} % of neighbours, "
+                         f"{100 * same:.1f} % of lists identical (order included)")
+    candidate_rows = [(results[s, "candidates"]["papers"], results[s, "candidates"]["seconds"])
+                      for s in sizes if (s, "candidates") in results]
+    if len(candidate_rows) >= 2:
+        (n0, t0), (n1, t1) = candidate_rows[0], candidate_rows[-1]
+        lines.append(f"candidate search growth {n0:,} -> {n1:,} papers (x{n1 / n0:.1f}): time x{t1 / t0:.1f}")
+    return lines
+
+
+# ---------------------------------------------------------------- the table
+
+
+def fmt_runs(values: list[float]) -> str:
+    return f"{statistics.median(values):7.2f} s  (runs: {', '.join(f'{v:.2f}' for v in values)})"
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:7.0f} MB"
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER BUDGET"
+
+
+def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: dict, stub: bool) -> list[str]:
+    papers = ing["papers"]
+    b = statistics.median(built["seconds"])
+    per_paper = sizes["bytes"] / papers
+    largest = sizes["largest"][0]
+    lines = [
+        f"== {label}: {papers:,} papers ==",
+        f"ingest, empty store            {fmt_runs(ing['empty'])}   budget <= {BUDGET['ingest']:.0f} s   "
+        f"{verdict(statistics.median(ing['empty']) <= BUDGET['ingest'])}",
+        f"ingest again, nothing new      {fmt_runs(ing['again'])}   budget <= {BUDGET['again']:.0f} s   "
+        f"{verdict(statistics.median(ing['again']) <= BUDGET['again'])}",
+        f"  store files written          {ing['written']:7d}     budget 0   {verdict(ing['written'] == 0)}",
+        f"paperarchive build             {fmt_runs(built['seconds'])}"
+        + ("   [search index stubbed out]" if stub else "   [search index included]"),
+        f"  {built['summary']}",
+    ]
+    if bare is not None:
+        m = statistics.median(bare["seconds"])
+        lines += [
+            f"bare mkdocs build, same pages  {fmt_runs(bare['seconds'])}",
+            f"  ratio build / bare           {b / m:7.3f}     budget <= {BUDGET['ratio']}   {verdict(b / m <= BUDGET['ratio'])}",
+            f"  our own work                 {b - m:7.2f} s",
+        ]
+    lines += [
+        f"published bytes                {sizes['bytes'] / 2**20:7.1f} MB in site/ ({sizes['html_pages']:,} HTML pages)",
+        f"  bytes per paper              {per_paper:7.0f} B    budget <= {BUDGET['per_paper']:,}   "
+        f"{verdict(per_paper <= BUDGET['per_paper'])}",
+        f"  max papers in 1 GB           {GB / per_paper:7.0f}      budget >= {BUDGET['max_papers']:,}   "
+        f"{verdict(GB / per_paper >= BUDGET['max_papers'])}",
+        f"peak RSS, build process        {mb(built['rss'])}   budget <= 1024 MB   {verdict(built['rss'] <= BUDGET['rss'])}",
+        f"  largest child (side job)     {mb(built['child_rss'])}   (shares copy-on-write pages with the build)",
+    ]
+    if bare is not None:
+        lines.append(f"  bare mkdocs process          {mb(bare['rss'])}")
+    lines.append(f"largest HTML pages             " + "; ".join(f"{p} {s / 1000:.0f} KB" for s, p in sizes["largest"])
+                 + f"   budget <= 200 KB   {verdict(largest[0] <= BUDGET['page'])}")
+    return lines
+
+
+def run_size(label: str, listings: Path, work: Path, runs: int, stub: bool, bare: bool) -> tuple[list[str], dict]:
+    print(f"[{label}] ingest ...", file=sys.stderr, flush=True)
+    ing = measure_ingest(listings, work, runs)
+    print(f"[{label}] build ...", file=sys.stderr, flush=True)
+    built = measure_build(ing["store"], work, runs, stub)
+    sizes = site_sizes(built["site"])
+    bare_result = None
+    if bare:
+        print(f"[{label}] bare mkdocs ...", file=sys.stderr, flush=True)
+        bare_result = measure_bare(built["docs"], work, runs)
+    numbers = {"papers": ing["papers"], "build": statistics.median(built["seconds"]), "rss": built["rss"]}
+    return report_size(label, ing, built, bare_result, sizes, stub), numbers
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="one run of each measurement instead of three")
+    ap.add_argument("--scale", type=int, default=0, metavar="N", help="also N synthetic papers (benchmarks/synth.py)")
+    ap.add_argument("--with-search", action="store_true", help="include the search index in the build")
+    ap.add_argument("--listings", type=Path, default=LISTINGS)
+    ap.add_argument("--related", nargs="*", metavar="SIZE", default=None,
+                    help="only the related-papers measurement, at these sizes (default: corpus 20000 50000)")
+    args = ap.parse_args(argv)
+    if not args.listings.is_dir():
+        print(f"{args.listings}: absent (this benchmark needs ../shared beside the repo)", file=sys.stderr)
+        return 2
+    if args.related is not None:
+        with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
+            print("\n".join(measure_related(args.related or ["corpus", "20000", "50000"], Path(tmp))))
+        return 0
+    runs = 1 if args.quick else 3
+    stub = not args.with_search
+    lines = [f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "
+             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"]
+    with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
+        corpus_lines, small = run_size("corpus", args.listings, Path(tmp) / "corpus", runs, stub, bare=True)
+        lines += corpus_lines
+        shutil.rmtree(Path(tmp) / "corpus", ignore_errors=True)
+        if args.scale:
+            synth = Path(tmp) / "synth-listings"
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), str(args.scale), "--out", str(synth)],
+                           check=True, capture_output=True)
+            # one run at scale: it is the growth that matters, and it takes minutes
+            scale_lines, big = run_size(f"synthetic {args.scale:,}", synth, Path(tmp) / "scale", 1, stub, bare=False)
+            lines += scale_lines
+            growth = big["papers"] / small["papers"]
+            lines.append(
+                f"== growth {small['papers']:,} -> {big['papers']:,} papers (x{growth:.2f}): build time "
+                f"x{big['build'] / small['build']:.2f}, peak RSS x{big['rss'] / small['rss']:.2f} "
+                f"(linear: time ratio near x{growth:.2f}, RSS ratio at most that) =="
+            )
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
