@@ -1,25 +1,33 @@
-"""Search in the reader's browser, measured: the archive's engine (Pagefind) vs Material's default search.
+"""Search in the reader's browser, measured: the archive's engine (its own static index) vs Material's default search.
 
 Prints, per engine and archive size, in headless Chromium on 127.0.0.1 (site under /paperarchive/,
 text files served gzip-compressed as GitHub Pages does):
 
   first   median ms from the last keystroke of a query typed on a cold page (fresh browser context,
           empty cache) to its results on screen (median of --runs); +typing: from the first keystroke
-  KB      bytes the search itself transferred until those first results (Pagefind: pagefind/*;
-          Material: search_index.json and its worker), median, compressed as sent
-  MB      renderer memory (RSS of the page's renderer process) after the second query, max over runs
+  KB      bytes the search itself transferred until those first results (archive: search-index/* and
+          the api/papers/*.json documents shown; Material: search_index.json and its worker), median,
+          compressed as sent
+  MB      renderer memory after the second query, max over runs: RSS of the page's renderer process,
+          and its private part (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup, what the page
+          itself allocated; RSS also counts Chromium's shared code and data); "idle" is the same
+          page's RSS before the first keystroke (what the page costs without any search)
   next    median ms for a further query typed in the same page
 
 Archives: the 9,877 real papers of ../shared/corpus/hf-daily (topics from content/topics.yml when the
 topics stage is present), and a deterministic synthetic archive (default 50,000 papers) recombining
 corpus titles and sentences. The archive engine's page is a real page of the built site (mkdocs.yml
-and the theme, a handful of papers) whose pagefind/ bundle is replaced by the N-paper index written
-by search.write_index; Material's is a bare MkDocs + Material site of N paper pages with its search
+and the theme, a handful of papers) whose search-index/ is replaced by the N-paper index written by
+search.write_index, beside the N papers' api/papers/*.json documents; Material's is a bare MkDocs + Material site of N paper pages with its search
 plugin on (built by `mkdocs build`, so only at --material-sizes; its in-browser index build makes
 larger sizes impractical).
 
     python3 benchmarks/search_browser.py                      # real corpus + 50,000 synthetic
     python3 benchmarks/search_browser.py --synthetic 20000 --material-sizes 1000 --runs 3
+    python3 benchmarks/search_browser.py --index-only          # indexing time and memory, 10k and 50k
+
+Material's figures take minutes to re-measure (its index is built in the browser): with
+--material-sizes '' they are not re-measured, and the table shows the last measured ones, marked so.
 """
 
 from __future__ import annotations
@@ -30,13 +38,14 @@ import json
 import os
 import random
 import re
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,7 +54,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "build"))
 
 import browser as harness  # noqa: E402  (tests/browser.py: the shared server and Chromium launcher)
-from paperarchive import search  # noqa: E402
+from paperarchive import api, search  # noqa: E402
 from paperarchive.records import Paper, slug_for_title  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "expected.jsonl"
@@ -136,18 +145,40 @@ def topics_for(papers: list[Paper]) -> dict[str, tuple[str, ...]]:
 
 
 def archive_site(papers: list[Paper], topics_of, workdir: Path) -> tuple[Path, float, int]:
-    """A real page of the built site, with the N-paper Pagefind bundle; (site, index seconds, index KB)."""
+    """A real page of the built site, the N papers' API documents and index; (site, index seconds, index KB)."""
     from paperarchive import site
 
     config = ROOT / "mkdocs.yml"
     taxonomy = site.load_taxonomy_for(config)
     site.build_site(config, papers[:5], taxonomy, site_dir=workdir / "site", docs_dir=workdir / "docs",
                     err=open(os.devnull, "w"))
+    for paper in papers:  # the result "fragments": what site.write_extras writes for every paper
+        topics = [slug_for_title(name) for name in topics_of.get(paper.id, ())]  # topic ids
+        api.write_json(workdir / "site" / api.paper_path(paper.id), api.paper_document(paper, topics))
     start = time.perf_counter()
     search.write_index(workdir / "site", papers, topics_of)
     seconds = time.perf_counter() - start
-    size = sum(f.stat().st_size for f in (workdir / "site" / "pagefind").rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for f in (workdir / "site" / search.INDEX_DIR).rglob("*") if f.is_file())
     return workdir / "site", seconds, size // 1024
+
+
+def index_cost(papers: list[Paper], topics_of, workdir: Path) -> dict:
+    """write_index alone: seconds (median of 3), then its peak traced memory (one more run, traced)."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        search.write_index(workdir, papers, topics_of)
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    search.write_index(workdir, papers, topics_of)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    files = [f for f in (workdir / search.INDEX_DIR).rglob("*") if f.is_file()]
+    size = sum(f.stat().st_size for f in files)
+    text = sum(len(p.title) + len(p.abstract) + len(p.organization or "") + sum(map(len, p.authors)) for p in papers)
+    shutil.rmtree(workdir / search.INDEX_DIR)
+    return {"papers": len(papers), "seconds": statistics.median(times), "peak_mb": peak / 2**20,
+            "text_mb": text / 2**20, "files": len(files), "bytes_per_paper": size / len(papers)}
 
 
 def material_site(papers: list[Paper], workdir: Path) -> tuple[Path, float]:
@@ -235,7 +266,7 @@ ARCHIVE = {
     "watch": """q => new Promise(resolve => addEventListener('pa-search:results', function f(e) {
                   if (e.detail.query === q) { removeEventListener('pa-search:results', f);
                     resolve(performance.now()); } }))""",
-    "is_search": lambda path: "/pagefind/" in path,
+    "is_search": lambda path: f"/{search.INDEX_DIR}/" in path or "/api/papers/" in path,
 }
 MATERIAL = {
     "open": None,  # at the default 1280 px viewport Material's search input is in the header
@@ -250,9 +281,9 @@ MATERIAL = {
 }
 
 
-def renderer_rss_mb(browser_pid_hint: set[int]) -> float:
-    """Largest RSS among Chromium renderer processes started since the hint (our page's renderer)."""
-    best = 0
+def renderer_memory_mb(browser_pid_hint: set[int]) -> tuple[float, float]:
+    """(RSS, private) of the largest Chromium renderer started since the hint (our page's renderer)."""
+    best = (0, 0)
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit() or int(proc.name) in browser_pid_hint:
             continue
@@ -260,12 +291,14 @@ def renderer_rss_mb(browser_pid_hint: set[int]) -> float:
             cmdline = (proc / "cmdline").read_bytes()
             if b"chromium" not in cmdline or b"--type=renderer" not in cmdline:
                 continue
-            for line in (proc / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    best = max(best, int(line.split()[1]))
-        except OSError:
+            fields = {}
+            for line in (proc / "smaps_rollup").read_text().splitlines()[1:]:
+                name, value = line.split(":", 1)
+                fields[name] = int(value.split()[0])
+            best = max(best, (fields["Rss"], fields["Private_Clean"] + fields["Private_Dirty"]))
+        except (OSError, ValueError, KeyError):
             continue
-    return best / 1024
+    return best[0] / 1024, best[1] / 1024
 
 
 def existing_pids() -> set[int]:
@@ -281,6 +314,7 @@ def one_run(browser, base: str, engine: dict) -> dict:
     try:
         LEDGER.take()
         page.goto(base, wait_until="load")
+        idle_rss, _ = renderer_memory_mb(before)
         page.evaluate("addEventListener('keyup', () => { window.__lastKey = performance.now(); }, true)")
         if engine["open"]:
             page.click(engine["open"])
@@ -296,7 +330,7 @@ def one_run(browser, base: str, engine: dict) -> dict:
             timings.append((end - page.evaluate("window.__t0"), end - page.evaluate("window.__lastKey")))
             if n == 0:
                 sent = LEDGER.take()
-        memory = renderer_rss_mb(before)
+        rss, private = renderer_memory_mb(before)
         if errors:
             raise RuntimeError(f"page errors: {errors}")
         return {
@@ -305,7 +339,9 @@ def one_run(browser, base: str, engine: dict) -> dict:
             "next_ms": timings[1][1],
             "search_kb": sum(size for path, size in sent if engine["is_search"](path)) / 1024,
             "all_kb": sum(size for _, size in sent) / 1024,
-            "rss_mb": memory,
+            "rss_mb": rss,
+            "private_mb": private,
+            "idle_rss_mb": idle_rss,
         }
     finally:
         context.close()
@@ -328,7 +364,18 @@ def measure(site: Path, engine: dict, runs: int) -> dict:
         "search_kb": statistics.median(r["search_kb"] for r in results),
         "all_kb": statistics.median(r["all_kb"] for r in results),
         "rss_mb": max(r["rss_mb"] for r in results),
+        "private_mb": max(r["private_mb"] for r in results),
+        "idle_rss_mb": max(r["idle_rss_mb"] for r in results),
     }
+
+
+# Material's default search, last measured by this script on 2 loaded cores, shown when not re-measured:
+# 1,000 papers re-measured on 2026-11-21 with this version (--material-sizes 1000); 9,877 measured
+# earlier the same day by the previous version of this script (same method, RSS only).
+MATERIAL_MEASURED = (
+    (1000, {"first_ms": 710, "search_kb": 488, "rss_mb": 368, "private_mb": 231, "next_ms": 22}),
+    (9877, {"first_ms": 9272, "search_kb": 5054, "rss_mb": 802, "private_mb": None, "next_ms": None}),
+)
 
 
 def main() -> int:
@@ -337,6 +384,7 @@ def main() -> int:
     parser.add_argument("--material-sizes", default="1000,real", help="sizes for Material's search ('' to skip)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the built sites here")
+    parser.add_argument("--index-only", action="store_true", help="only time write_index and trace its memory")
     args = parser.parse_args()
 
     rows = corpus_rows()
@@ -345,16 +393,26 @@ def main() -> int:
     if args.synthetic:
         archives[f"{args.synthetic}"] = synthetic_papers(rows, args.synthetic)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    if args.index_only:
+        print(f"{'papers':>7} {'seconds':>8} {'peak MB':>8} {'text MB':>8} {'files':>6} {'B/paper':>8}")
+        for label, papers in archives.items():
+            topics_of = topics_for(papers) if label == "real" else {}
+            r = index_cost(papers, topics_of, workdir / f"index-{label}")
+            print(f"{r['papers']:>7} {r['seconds']:>8.2f} {r['peak_mb']:>8.0f} {r['text_mb']:>8.1f} {r['files']:>6} "
+                  f"{r['bytes_per_paper']:>8.0f}", flush=True)
+        print("seconds: median of 3 write_index runs; peak MB: tracemalloc peak of one more run; "
+              "text MB: the papers' own text (title, abstract, authors, organization)")
+        return 0
     table = []
     for label, papers in archives.items():
         topics_of = topics_for(papers) if label == "real" else {}
         site, seconds, index_kb = archive_site(papers, topics_of, workdir / f"archive-{label}")
-        child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"archive {label}: {len(papers)} papers, pagefind index {seconds:.1f} s, {index_kb} KB on disk, "
-              f"peak child (pagefind) RSS so far {child_peak:.0f} MB", flush=True)
-        table.append(("archive (Pagefind)", len(papers), measure(site, ARCHIVE, args.runs)))
+        print(f"archive {label}: {len(papers)} papers, index {seconds:.1f} s, {index_kb} KB on disk "
+              f"({index_kb * 1024 / len(papers):.0f} B/paper)", flush=True)
+        table.append(("archive (own index)", len(papers), measure(site, ARCHIVE, args.runs)))
         print(table[-1], flush=True)
-    for size in filter(None, args.material_sizes.split(",")):
+    sizes = list(filter(None, args.material_sizes.split(",")))
+    for size in sizes:
         papers = real if size == "real" else real[: int(size)]
         site, seconds = material_site(papers, workdir / f"material-{size}")
         print(f"material {len(papers)}: mkdocs build {seconds:.1f} s", flush=True)
@@ -363,10 +421,17 @@ def main() -> int:
 
     print()
     print(f"queries: first {FIRST_QUERY!r}, next {NEXT_QUERY!r}; {args.runs} cold runs each; sites in {workdir}")
-    print(f"{'engine':<20} {'papers':>7} {'first ms':>9} {'+typing':>8} {'search KB':>10} {'page KB':>8} {'RSS MB':>7} {'next ms':>8}  first (each run)")
+    print(f"{'engine':<20} {'papers':>7} {'first ms':>9} {'+typing':>8} {'search KB':>10} {'page KB':>8} {'RSS MB':>7} "
+          f"{'private':>8} {'idle RSS':>9} {'next ms':>8}  first (each run)")
     for name, count, r in table:
         print(f"{name:<20} {count:>7} {r['first_ms']:>9.0f} {r['first_typing_ms']:>8.0f} {r['search_kb']:>10.0f} "
-              f"{r['all_kb']:>8.0f} {r['rss_mb']:>7.0f} {r['next_ms']:>8.0f}  {r['first_all']}")
+              f"{r['all_kb']:>8.0f} {r['rss_mb']:>7.0f} {r['private_mb']:>8.0f} {r['idle_rss_mb']:>9.0f} "
+              f"{r['next_ms']:>8.0f}  {r['first_all']}")
+    if not sizes:
+        for count, r in MATERIAL_MEASURED:
+            print(f"{'Material default *':<20} {count:>7} {r['first_ms']:>9} {'':>8} {r['search_kb']:>10} "
+                  f"{'':>8} {r['rss_mb']:>7} {r['private_mb'] or '':>8} {'':>9} {r['next_ms'] or '':>8}")
+        print("* measured earlier by this script, not re-measured in this run (--material-sizes 1000,real to do so)")
     print("first ms: last keystroke -> results; +typing: first keystroke -> results (Playwright types without delay)")
     print("budget (issue 4): first <= 300 ms, search KB <= 300, renderer <= 150 MB, next <= 50 ms")
     return 0

@@ -43,15 +43,13 @@ CHROMIUM_ARGS = (
     "--disable-sync",
 )
 
-# Types a static host must send right: browsers refuse to compile WebAssembly or run module
-# scripts served with the wrong type, and Pagefind's chunks (.pf_*) are opaque bytes.
+# Types a static host must send right: browsers refuse to run module scripts served with the wrong type.
 MIME_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".json": "application/json",
-    ".wasm": "application/wasm",
     ".svg": "image/svg+xml",
     ".xml": "application/xml",
     ".gz": "application/gzip",
@@ -59,10 +57,6 @@ MIME_TYPES = {
     ".bib": "text/plain; charset=utf-8",
     ".webmanifest": "application/manifest+json",
     ".woff2": "font/woff2",
-    ".pf_meta": "application/octet-stream",
-    ".pf_index": "application/octet-stream",
-    ".pf_fragment": "application/octet-stream",
-    ".pf_filter": "application/octet-stream",
 }
 
 
@@ -91,8 +85,6 @@ def content_type(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in MIME_TYPES:
         return MIME_TYPES[suffix]
-    if suffix.startswith(".pf_"):
-        return "application/octet-stream"
     guessed, _ = mimetypes.guess_type(path.name)
     return guessed or "application/octet-stream"
 

@@ -19,6 +19,7 @@ from paperarchive.api import (
     encode_json,
     paper_document,
     paper_path,
+    org_document,
     topic_document,
     topic_path,
     write_json,
@@ -48,7 +49,7 @@ PAPER = Paper(
     aliases=("sparse-attention-at-scale-old",),
 )
 BARE = Paper(id="bare", title="Bare", abstract="")
-TOPICS = [("efficiency", "Efficiency"), ("llm", "Large language models")]
+TOPICS = ["efficiency", "llm"]
 
 
 def _check_golden(name: str, data: bytes) -> None:
@@ -66,11 +67,11 @@ def test_paper_document_golden():
 def test_paper_document_fields_and_nulls():
     document = paper_document(BARE, [])
     assert sorted(document) == sorted([
-        "id", "url", "title", "abstract", "published", "comments", "authors_count", "authors",
+        "id", "title", "abstract", "published", "comments", "authors_count", "authors",
         "organization", "organization_id", "arxiv_id", "upvotes", "github", "project_page", "links",
         "topics", "sources", "first_seen", "aliases",
     ])
-    assert document["url"] == "papers/bare/"
+    assert "url" not in document  # always papers/<id>/
     assert document["published"] is None and document["authors"] == [] and document["topics"] == []
 
 
@@ -86,10 +87,16 @@ def test_day_document_keeps_the_given_order():
         "date": "2025-11-20",
         "count": 2,
         "papers": [
-            {"id": "bare", "url": "papers/bare/", "title": "Bare", "published": None},
-            {"id": "sparse-attention-at-scale", "url": "papers/sparse-attention-at-scale/",
-             "title": "Sparse Attention at Scale", "published": "2025-11-20"},
+            {"id": "bare", "title": "Bare", "published": None},
+            {"id": "sparse-attention-at-scale", "title": "Sparse Attention at Scale", "published": "2025-11-20"},
         ],
+    }
+
+
+def test_topic_and_org_documents_list_paper_ids_in_the_given_order():
+    assert topic_document("t", "T", "d", [PAPER, BARE])["papers"] == ["sparse-attention-at-scale", "bare"]
+    assert org_document("lab", "Lab", [BARE, PAPER]) == {
+        "id": "lab", "name": "Lab", "count": 2, "papers": ["bare", "sparse-attention-at-scale"],
     }
 
 
@@ -111,7 +118,7 @@ def test_write_json_writes_only_when_the_bytes_differ(tmp_path):
     assert write_json(target, paper_document(BARE, [])) is False
     assert target.stat().st_mtime_ns == first - 10**9
     assert write_json(target, paper_document(BARE, TOPICS)) is True
-    assert json.loads(target.read_text(encoding="utf-8"))["topics"][1]["name"] == "Large language models"
+    assert json.loads(target.read_text(encoding="utf-8"))["topics"] == ["efficiency", "llm"]
     assert sorted(p.name for p in target.parent.iterdir()) == ["bare.json"]  # no temporary left
 
 
@@ -120,10 +127,10 @@ HOSTILE = "<script>alert(1)</script> & ]]> \"q\" \\ {{x}} \x00\x1f\u2028\u2029 Ã
 
 def test_hostile_text_round_trips():
     paper = Paper(id="hostile", title=HOSTILE, abstract=HOSTILE, organization=HOSTILE)
-    data = encode_json(paper_document(paper, [("t", HOSTILE)]))
+    data = encode_json(paper_document(paper, ["t"]))
     document = json.loads(data.decode("utf-8"))
     assert document["title"] == document["abstract"] == document["organization"] == HOSTILE
-    assert document["topics"] == [{"id": "t", "name": HOSTILE}]
+    assert document["topics"] == ["t"]
     assert data.endswith(b"\n") and data.count(b"\n") == 1
 
 
@@ -132,4 +139,6 @@ def test_hostile_text_round_trips():
 def test_any_text_round_trips(text):
     data = encode_json(topic_document("t", text, text, [Paper(id="p", title=text, abstract=text)]))
     document = json.loads(data.decode("utf-8"))
-    assert document["name"] == document["description"] == document["papers"][0]["title"] == text
+    assert document["name"] == document["description"] == text and document["papers"] == ["p"]
+    day = json.loads(encode_json(day_document(date(2025, 1, 2), [Paper(id="p", title=text, abstract=text)])))
+    assert day["papers"][0]["title"] == text

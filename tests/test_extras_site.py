@@ -102,12 +102,14 @@ def test_every_alternate_link_points_at_a_feed_of_the_site(built):
     for page in pages:
         text = page.read_text("utf-8")
         links = re.findall(r'<link rel="alternate" type="([^"]+)" title="([^"]*)" href="([^"]+)">', text)
-        # paper pages carry none (their bytes count: issue 8); topic pages six; every other page three
+        # paper pages the archive's RSS feed only (their bytes count: issue 8); topic pages six; others three
         rel = page.relative_to(built).parts
-        expected = 0 if rel[0] == "papers" else 6 if rel[0] == "topics" and len(rel) > 2 else 3
+        expected = 1 if rel[0] == "papers" else 6 if rel[0] == "topics" and len(rel) > 2 else 3
         assert len(links) == expected, page
         for _kind, _title, target in links:
             assert (page.parent / html.unescape(target)).resolve().is_file(), f"{page}: {target}"
+        if rel[0] == "papers":
+            assert links[0][0] == "application/rss+xml" and links[0][2] == "../../feed.xml", page
         if rel[0] == "topics" and len(rel) == 3:  # topics/<id>/index.html: its own feeds beside it
             assert links[3][2] == "feed.xml", page
     home = (built / "index.html").read_text("utf-8")
@@ -190,11 +192,15 @@ def test_api_documents_for_papers_days_topics_and_orgs(built, ctx):
     for paper in ctx.papers:
         doc = json.loads((built / "api" / "papers" / f"{paper.id}.json").read_text("utf-8"))
         assert doc["title"] == paper.title and doc["abstract"] == paper.abstract
+        assert doc["topics"] == list(ctx.topics_of[paper.id]) and "url" not in doc  # the page: papers/<id>/
+    for topic in ctx.topics:
+        doc = json.loads((built / "api" / "topics" / f"{topic.id}.json").read_text("utf-8"))
+        assert doc["papers"] == [p.id for p in ctx.by_topic[topic.id]]  # ids, newest first
     for day in ctx.days:
         doc = json.loads((built / "api" / "days" / f"{day.isoformat()}.json").read_text("utf-8"))
         assert doc["count"] == len(ctx.by_day[day])
     org = json.loads((built / "api" / "orgs" / "nvidia.json").read_text("utf-8"))
-    assert org["name"] == "NVIDIA" and [p["id"] for p in org["papers"]] == [p.id for p in ctx.by_org["nvidia"]]
+    assert org["name"] == "NVIDIA" and org["papers"] == [p.id for p in ctx.by_org["nvidia"]]
     hostile = json.loads((built / "api" / "orgs" / "i-org-i-x-1-frag.json").read_text("utf-8"))
     assert hostile["name"] == '<i>Org</i> & "Friends"'
 

@@ -66,7 +66,7 @@ def test_golden_pages(pages):
     "path",
     [
         "index.md",  # home
-        "days/index.md",  # every month and day
+        "days/index.md",  # every year and month with counts
         "days/2025-12-01.md",  # a day (4 papers: two pages)
         "days/2025-12-01/page/2.md",
         "days/undated.md",  # papers without a date
@@ -77,8 +77,7 @@ def test_golden_pages(pages):
         "papers/api-paper.md",  # a paper with API fields (authors, arXiv id, upvotes, code)
         "papers/undated-paper.md",
         "days/2025.md",  # a year: its months with counts and a plot
-        "days/2025-11.md",  # a month: its days with counts, its papers (paginated)
-        "days/2025-11/page/2.md",
+        "days/2025-11.md",  # a month: its days with counts (the papers are on the day pages)
         "orgs/index.md",  # every organization with its count
         "orgs/nvidia.md",  # an organization (two ids differing in case share it)
         "papers/hostile-org-paper.md",
@@ -271,7 +270,6 @@ def test_bibtex_escapes_specials_and_keeps_braces_balanced():
         "  eprint = {2406.01234},\n"
         "  archivePrefix = {arXiv},\n"
         "  url = {https://arxiv.org/abs/2406.01234},\n"
-        "  note = {Hugging Face Daily Papers},\n"
         "}\n"
     )
     unescaped = text.replace("\\{", "").replace("\\}", "")
@@ -385,6 +383,16 @@ def test_month_and_year_pages_have_counts_and_link_both_ways(pages):
     assert 'href="../days/2025/"' in index and 'href="../days/2025-11/"' in index
     day = pages["days/2025-11-20.md"]
     assert '<a href="../../days/2025/">2025</a> › <a href="../../days/2025-11/">November 2025</a>' in day
+
+
+def test_month_pages_and_the_days_index_stay_small_as_the_archive_grows(pages):
+    # the papers are on the day pages: a month lists its days, the index its years and months
+    assert "pa-papers" not in pages["days/2025-11.md"] and "../../papers/" not in pages["days/2025-11.md"]
+    assert not any(path.startswith("days/2025-11/page/") for path in pages)
+    index = pages["days/index.md"]
+    assert "days/2025-11-20/" not in index and "/papers/" not in index
+    assert '<a href="../days/2025-11/">November 2025</a> <span>(4 papers on 2 days)</span>' in index
+    assert '<a href="../days/2025/">2025</a>' in index and "10 papers in 3 months" in index
 
 
 def test_plots_and_feed_links_sit_on_home_days_and_topic_pages(pages):

@@ -147,7 +147,9 @@ def test_a_topics_papers_per_month(browser, seed_url, seed_site, dark):
     topics = {}
     for path in (seed_site / "api" / "topics").glob("*.json"):
         doc = json.loads(path.read_text("utf-8"))
-        topics[doc["id"]] = [date.fromisoformat(p["published"]) for p in doc["papers"] if p["published"]]
+        # a topic document lists paper ids; each paper's document has its date
+        papers = [json.loads((seed_site / "api" / "papers" / f"{pid}.json").read_text("utf-8")) for pid in doc["papers"]]
+        topics[doc["id"]] = [date.fromisoformat(p["published"]) for p in papers if p["published"]]
     topic, days = max(topics.items(), key=lambda item: (len(item[1]), item[0]))
     with open_tab(browser, seed_url) as tab:
         tab.goto(seed_url + f"topics/{topic}/")

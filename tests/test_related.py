@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,3 +186,65 @@ def test_candidate_search_equals_the_exact_one_when_no_term_is_capped(texts):
     matrix = related_module.tfidf_matrix([(" ".join(t), " ".join(a)) for t, a in texts])
     exact = related_module.exact_neighbours(matrix, 3)
     assert (related_module.candidate_neighbours(matrix, 3, cap=len(texts), candidates=len(texts)) == exact).all()
+
+
+# ---------------------------------------------------------------- the cache of an unchanged corpus
+
+
+def test_an_unchanged_corpus_reuses_the_last_result_and_a_changed_one_does_not(tmp_path, monkeypatch):
+    monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path))
+    papers = DIFFUSION + REINFORCEMENT
+    first = related_papers(papers, k=2)
+    assert (tmp_path / related_module._CACHE_NAME).is_file()
+    with monkeypatch.context() as m:
+        m.setattr(related_module, "top_neighbours", lambda matrix, k: pytest.fail("computed again"))
+        assert related_papers(list(reversed(papers)), k=2) == first
+        for changed in (papers[:-1], papers[:-1] + [Paper(id="offline-rl", title="Offline RL", abstract="robot policies")]):
+            with pytest.raises(pytest.fail.Exception, match="computed again"):
+                related_papers(changed, k=2)
+        with pytest.raises(pytest.fail.Exception, match="computed again"):
+            related_papers(papers, k=3)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    assert related_papers(papers, k=2) == first
+
+
+def test_a_corrupt_related_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path))
+    (tmp_path / related_module._CACHE_NAME).write_bytes(b"\x00garbage")
+    papers = DIFFUSION + REINFORCEMENT
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    expected = related_papers(papers, k=2)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path))
+    assert related_papers(papers, k=2) == expected
+
+
+def test_a_prefetched_result_is_taken_by_the_call_that_needs_it(tmp_path, monkeypatch):
+    from paperarchive import records
+
+    monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr(records, "fork_allowed", lambda: True)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    papers = DIFFUSION + REINFORCEMENT
+    expected = related_papers(papers, k=2)
+    job = related_module.Prefetch.start(papers, k=2)
+    assert job is not None
+    with monkeypatch.context() as m:
+        m.setattr(related_module, "top_neighbours", lambda matrix, k: pytest.fail("computed here, not in the worker"))
+        assert related_papers(list(reversed(papers)), k=2) == expected
+    assert related_module._started == {}
+
+
+def test_an_unused_prefetch_is_cancelled_and_other_calls_compute_as_usual(monkeypatch):
+    from paperarchive import records
+
+    monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr(records, "fork_allowed", lambda: True)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    job = related_module.Prefetch.start(DIFFUSION + REINFORCEMENT, k=2)
+    assert related_papers(DIFFUSION, k=1)["latent-diffusion"] in (("diffusion-video",), ("fast-sampling",))
+    job.cancel()
+    assert related_module._started == {}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(job.pid, os.WNOHANG)  # reaped: no zombie left behind

@@ -101,3 +101,86 @@ def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, mon
                         err=io.StringIO(), side_job=parallel)
     assert sorted(p.relative_to(site_dir) for p in site_dir.rglob("*")) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"]  # no staging or side folder left
+
+
+# ---------------------------------------------------------------- the caches and the second process behind a fast build
+
+import marshal  # noqa: E402
+import os  # noqa: E402
+
+from paperarchive import records, topics  # noqa: E402
+from test_generate import fixture_papers, fixture_taxonomy  # noqa: E402
+
+
+def _store_with_problems(folder):
+    """20 good papers, one file that is not YAML, one whose id does not match its name."""
+    folder.mkdir()
+    for paper in synthetic_papers(20):
+        (folder / f"{paper.id}.yml").write_text(records.dump_paper_yaml(paper), "utf-8")
+    (folder / "broken.yml").write_text("id: broken\ntitle: [unclosed\n", "utf-8")
+    (folder / "other.yml").write_text(records.dump_paper_yaml(synthetic_papers(1)[0]), "utf-8")
+    return folder
+
+
+def test_a_forked_store_parse_reads_exactly_what_one_process_reads(tmp_path, monkeypatch):
+    folder = _store_with_problems(tmp_path / "papers")
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    monkeypatch.setenv("PAPERARCHIVE_JOBS", "1")
+    serial = records.load_store(folder)
+    assert len(serial.papers) == 20 and len(serial.problems) == 2
+    monkeypatch.delenv("PAPERARCHIVE_JOBS")
+    monkeypatch.setattr(records, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(records, "fork_allowed", lambda: True)  # even under a threaded test runner
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    forked = records.load_store(folder)
+    assert forks == [1]
+    assert forked == serial  # papers, problems (same order, same lines) and reserved ids
+
+
+def test_the_parse_cache_gives_back_every_field_exactly(tmp_path, monkeypatch):
+    monkeypatch.setattr(records, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    papers = fixture_papers()
+    for paper in papers:
+        (folder / f"{paper.id}.yml").write_text(records.dump_paper_yaml(paper), "utf-8")
+    first = records.load_store(folder)
+    assert list((tmp_path / "cache").iterdir()), "the cache was written"
+    monkeypatch.setattr(records, "load_paper_yaml", lambda text: pytest.fail("parsed although cached"))
+    again = records.load_store(folder)
+    assert again == first and dict(again.papers) == {p.id: p for p in papers}
+    for paper in papers:
+        assert records._paper_of_row(marshal.loads(marshal.dumps(records._row_of(paper)))) == paper
+
+
+def test_remembered_topics_equal_the_matcher_and_are_not_matched_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(topics, "CACHE_MIN_PAPERS", 1)
+    taxonomy = fixture_taxonomy()
+    papers = fixture_papers()
+    expected = [taxonomy.assign(p.title, p.abstract) for p in papers]
+    first = topics.RememberedTaxonomy(taxonomy, tmp_path)
+    assert [first.assign(p.title, p.abstract) for p in papers] == expected
+    assert first.topics == taxonomy.topics
+    first.save()
+    second = topics.RememberedTaxonomy(taxonomy, tmp_path)
+    monkeypatch.setattr(topics.Taxonomy, "assign", lambda self, title, abstract: pytest.fail("matched again"))
+    assert [second.assign(p.title, p.abstract) for p in papers] == expected
+    monkeypatch.undo()
+    monkeypatch.setattr(topics, "CACHE_MIN_PAPERS", 1)
+    # an edited abstract misses; another taxonomy never reads this one's answers
+    edited = papers[0].abstract + " diffusion transformer reinforcement learning"
+    assert second.assign(papers[0].title, edited) == taxonomy.assign(papers[0].title, edited)
+    other = topics.parse_taxonomy(
+        "topics:\n  - id: everything\n    name: Everything\n    description: All.\n    min_score: 1\n    keywords: [the]\n")
+    assert topics.RememberedTaxonomy(other, tmp_path)._known == {}
+
+
+def test_remembered_topics_ignore_a_corrupt_cache(tmp_path):
+    (tmp_path / topics.CACHE_NAME).write_bytes(b"{not marshal")
+    taxonomy = fixture_taxonomy()
+    paper = fixture_papers()[0]
+    assert topics.RememberedTaxonomy(taxonomy, tmp_path).assign(paper.title, paper.abstract) == \
+        taxonomy.assign(paper.title, paper.abstract)

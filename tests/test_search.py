@@ -1,8 +1,7 @@
-"""Terminal search (lunr.py) against the shared query table, the Pagefind index writer, and the ordering rule."""
+"""Terminal search (lunr.py) against the shared query table, the browser index writer, the tokenizer and the ordering rule."""
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 from datetime import date
@@ -136,15 +135,6 @@ def test_search_records_once_per_paper_sorted():
     assert by_id["analytical-engines-revisited"].authors == ("Ada Lovelace", "Charles Babbage")
 
 
-def test_paper_html_escapes_everything():
-    papers, topics = table_papers()
-    record = {r.id: r for r in search.search_records(papers, topics)}["img-src-x-onerror-alert-1-robust-parsing"]
-    doc = search.paper_html(record)
-    assert "<img" not in doc and "<script" not in doc and "<svg" not in doc and "<b>" not in doc
-    assert "&lt;img src=x onerror=alert(1)&gt; Robust Parsing" in doc
-    assert '<span data-pagefind-filter="topic">Reasoning</span>' in doc
-
-
 @pytest.mark.parametrize(
     "query, title, expected",
     [
@@ -178,31 +168,122 @@ def test_query_words_never_raise_and_are_folded(query):
     assert all(word == word.casefold() and word.strip() == word and word for word in words)
 
 
-def test_write_index_writes_a_pagefind_bundle_once_per_paper(tmp_path):
+class IndexReader:
+    """Reads a written search-index/ as the browser does (a reference for the tests, not shipped)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.meta = self.load("meta.json")
+
+    def load(self, path: str):
+        return json.loads((self.folder / path).read_text(encoding="utf-8"))
+
+    def entry(self, term: str):
+        shard = max(i for i, first in enumerate(self.meta["shards"]) if search._js_order(first) <= search._js_order(term))
+        return self.load(f"v/{shard}.json").get(term)
+
+    def postings(self, term: str) -> list[tuple[int, int]]:
+        entry = self.entry(term)
+        return search.decode_docs(self.load(f"p/{entry[1]}.json")[term], with_codes=True) if entry else []
+
+    def paper_id(self, doc: int) -> str:
+        per = self.meta["ids_per_chunk"]
+        return self.load(f"ids/{doc // per}.json")[doc % per]
+
+
+def test_write_index_writes_the_static_index_once_per_paper(tmp_path):
     papers, topics = table_papers()
-    (tmp_path / "pagefind").mkdir()
-    (tmp_path / "pagefind" / "stale.pf_fragment").write_text("old")
+    stale = tmp_path / search.INDEX_DIR / "p" / "999.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
     search.write_index(tmp_path, papers + papers[:1], topics)
-    bundle = tmp_path / "pagefind"
-    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
-    assert not (bundle / "stale.pf_fragment").exists()
-    assert not (bundle / "pagefind-ui.js").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]  # no staging folder left behind
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(papers)
-    fragments = [json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):]) for f in bundle.glob("fragment/*")]
-    by_url = {fragment["url"]: fragment for fragment in fragments}
-    hostile = by_url["/papers/img-src-x-onerror-alert-1-robust-parsing/"]
-    # Pagefind keeps the raw text; the browser UI renders it as text (see test_search_browser.py)
-    assert hostile["meta"]["title"] == "<img src=x onerror=alert(1)> Robust Parsing"
-    assert hostile["meta"]["org"] == "<b>Evil Org</b>"
-    assert hostile["filters"] == {"year": ["2025"], "organization": ["<b>Evil Org</b>"], "topic": ["Reasoning"]}
-    undated = by_url["/papers/config-and-raw-templates-in-the-wild/"]
-    assert "date" not in undated["meta"] and "year" not in undated["filters"]
-    assert json.loads(by_url["/papers/scalable-diffusion-transformers-for-image-generation/"]["meta"]["topics"]) == [
-        "Image generation",
-        "Efficient models",
-    ]
+    folder = tmp_path / search.INDEX_DIR
+    assert not stale.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [search.INDEX_DIR]  # no staging folder left behind
+    index = IndexReader(folder)
+    assert index.meta["papers"] == len(papers)
+    # doc numbers: newest first, undated last, each paper once
+    ids = [index.paper_id(doc) for doc in range(len(papers))]
+    assert sorted(ids) == sorted(p.id for p in papers)
+    assert ids[0] == "img-src-x-onerror-alert-1-robust-parsing" and ids[-1] == "config-and-raw-templates-in-the-wild"
+    # a title term carries the title flag; an abstract-only term does not
+    hostile = ids.index("img-src-x-onerror-alert-1-robust-parsing")
+    [(doc, code)] = [(d, c) for d, c in index.postings("onerror") if d == hostile]
+    assert code & search.TITLE_FLAG and 1 <= code & 31 <= 31
+    assert all(not code & search.TITLE_FLAG for _, code in index.postings("survive"))
+    assert {ids[d] for d, _ in index.postings("lovelace")} == {"analytical-engines-revisited"}  # authors
+    assert {ids[d] for d, _ in index.postings("deepseek")} == {"mixture-of-experts-routing-at-scale"}  # organization
+    assert index.entry("the") is None and index.entry("transformers") is None  # stop word; stems only
+    assert index.entry("transformer")[0] == 3
+    filters = index.load("filters.json")
+    assert ["<b>Evil Org</b>", 1] in filters["organization"]
+    assert [row[0] for row in filters["year"]] == ["2025", "2024", "2023"]
+    year_2024 = next(row for row in filters["year"] if row[0] == "2024")
+    assert {ids[d] for d in range(year_2024[1], year_2024[2])} == {
+        "scalable-diffusion-transformers-for-image-generation", "temporal-adapters-for-video-editing",
+        "state-space-models-for-speech"}
+    by_topic = index.load("facets/topic.json")
+    assert {ids[d] for d, _ in search.decode_docs(by_topic["Efficient models"], with_codes=False)} == {
+        "scalable-diffusion-transformers-for-image-generation",
+        "mamba-linear-time-sequence-modeling-with-selective-state-spaces"}
+
+
+def test_topic_names_come_from_the_api_documents(tmp_path):
+    papers, topics = table_papers()
+    for paper in papers:  # as the build's JSON API writes them: topic ids, in the order of topics_of
+        ids = [name.lower().replace(" ", "-") for name in topics[paper.id]]
+        (tmp_path / "api" / "papers").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "api" / "papers" / f"{paper.id}.json").write_text(json.dumps({"id": paper.id, "topics": ids}))
+    search.write_index(tmp_path, papers, topics)
+    meta = json.loads((tmp_path / search.INDEX_DIR / "meta.json").read_text())
+    assert meta["topic_names"] == {
+        "efficient-models": "Efficient models", "image-generation": "Image generation",
+        "language-models": "Language models", "reasoning": "Reasoning", "speech": "Speech", "video": "Video"}
+
+
+def test_index_bytes_are_deterministic(tmp_path):
+    papers, topics = table_papers()
+    first = search.index_files(search.search_records(papers, topics))
+    again = search.index_files(search.search_records(list(reversed(papers)), topics))
+    assert first == again
+
+
+def test_common_terms_keep_every_title_posting_and_the_best_others():
+    packed = search.array("q", [doc << 6 | code for doc, code in
+                                 [(0, 5), (1, 33), (2, 9), (3, 2), (4, 40), (5, 9), (6, 1)]])
+    text, truncated = search.term_postings(packed, keep=2)
+    assert truncated
+    assert search.decode_docs(text, with_codes=True) == [(1, 33), (2, 9), (4, 40), (5, 9)]
+    text, truncated = search.term_postings(packed, keep=5)
+    assert not truncated and len(search.decode_docs(text, with_codes=True)) == 7
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=200_000), unique=True, max_size=60), st.data())
+def test_postings_encoding_round_trips(docs, data):
+    docs = sorted(docs)
+    codes = [data.draw(st.integers(min_value=0, max_value=63)) for _ in docs]
+    text = search.encode_docs(docs, codes)
+    assert set(text) <= set(search.ALPHABET)
+    assert search.decode_docs(text, with_codes=True) == list(zip(docs, codes))
+    assert search.decode_docs(search.encode_docs(docs), with_codes=False) == [(doc, 0) for doc in docs]
+
+
+@pytest.mark.parametrize(
+    "token, expected",
+    [("transformers", "transformer"), ("studies", "study"), ("processes", "process"), ("classes", "class"),
+     ("class", "class"), ("analysis", "analysis"), ("corpus", "corpus"), ("llms", "llm"), ("its", "its"),
+     ("ties", "tie"), ("模型", "模型")],
+)
+def test_stem(token, expected):
+    assert search.stem(token) == expected
+
+
+def test_tokenize_folds_and_splits():
+    assert search.tokenize("GPT-4o: Ｆｕｌｌwidth ÉCOLE x_y") == ["gpt", "4o", "fullwidth", "école", "x", "y"]
+    assert search.tokenize("大规模LLM模型") == ["大", "规", "模", "llm", "模", "型"]
+    assert search.index_terms("The Transformers of the Studies") == ["transformer", "study"]
+    assert search.tokenize("!!! --- ...") == []
 
 
 def test_search_command_over_a_real_store(tmp_path, monkeypatch, capsys):

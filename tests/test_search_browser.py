@@ -97,6 +97,8 @@ def test_type_enter_opens_the_paper_page(served, tab):
     results = header_search(tab, "selective state spaces")
     assert results[0]["title"] == "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"
     assert results[0]["meta"].startswith("2023-12-01")
+    mamba_topics = served[2]["mamba-linear-time-sequence-modeling-with-selective-state-spaces"]
+    assert mamba_topics and all(name in results[0]["meta"] for name in mamba_topics)  # names, not ids
     assert "selective" in [mark.lower() for mark in results[0]["marks"]]
     tab.page.keyboard.press("Enter")
     tab.page.wait_for_url(base + "papers/mamba-linear-time-sequence-modeling-with-selective-state-spaces/")
@@ -129,7 +131,8 @@ def test_hostile_text_shows_as_written_and_never_runs(served, tab):
     results = header_search(tab, "onerror")
     assert results[0]["title"] == HOSTILE_TITLE
     assert results[0]["meta"] == "2025-03-01 · <b>Evil Org</b>"
-    assert results[0]["snippet"].endswith("onerror handlers never run. <svg onload=alert(3)> <b>Evil Org</b>")
+    assert results[0]["snippet"].endswith("onerror handlers never run.")  # the abstract, as written
+    assert results[0]["marks"] == ["onerror"]
     results = header_search(tab, "survives")
     assert results[0]["snippet"].startswith('Our parser survives <script>alert("abstract")</script> and '
                                             "&lt;b&gt;entities&lt;/b&gt;")
@@ -186,6 +189,57 @@ def test_header_footer_link_opens_the_search_page(served, tab):
     tab.page.wait_for_url(base + "search/?q=diffusion")
     ids = page_results(tab)
     assert ids[0] == "scalable-diffusion-transformers-for-image-generation"
+
+
+HOSTILE_STRINGS = [
+    "", "   ", "GPT-4o: Ｆｕｌｌwidth ÉCOLE x_y", "大规模LLM模型", "日本語のテキスト、カタカナ", "한국어 문장",
+    "مرحبا بالعالم", "Ǆemal İstanbul ΟΔΟΣ straße", "e\u0301 combining", "🧪 emoji 🧪🧪", "<script>alert(1)</script>",
+    "{{ config }} {% raw %}", "---\n: &anchor !!python/object", "ﬁne ﬂow ½ ² ⅷ", "𠀀𠀁 astral Han", "\u200b\u200dzero",
+    "tab\tnew\nline", "Transformers' studies’ processes", "a the of for in", "x" * 300, "١٢٣ ٤ Devanagari हिन्दी",
+]
+
+
+def test_tokenizer_and_stemmer_match_python_in_the_browser(served, tab, corpus_titles):
+    """The JS tokenizer (archive-search.js) against search.index_terms over corpus titles and hostile text."""
+    base = served[0]
+    tab.goto(base)
+    texts = HOSTILE_STRINGS + corpus_titles
+    got = tab.page.evaluate(
+        """async ([url, texts]) => { const m = await import(url);
+             return texts.map(t => [m.tokenize(t), m.indexTerms(t)]); }""",
+        [base + "assets/search/archive-search.js", texts],
+    )
+    for text, (tokens, terms) in zip(texts, got):
+        assert tokens == search.tokenize(text), text
+        assert terms == search.index_terms(text), text
+
+
+def test_ranking_rule_matches_python_in_the_browser(served, tab):
+    base = served[0]
+    tab.goto(base)
+    cases = [(row["query"], paper["title"]) for row in TABLE["queries"] for paper in TABLE["papers"]]
+    cases += [("diffus", "Diffusion Models"), ("studies", "A Study of Scaling"), ("state spaces", "State Spaces")]
+    got = tab.page.evaluate(
+        """async ([url, cases]) => { const m = await import(url);
+             return cases.map(([q, t]) => { const w = m.queryWords(q); return [w, m.titleHoldsAll(w, t), m.rankKey(w, t, 0)]; }); }""",
+        [base + "assets/search/archive-search.js", cases],
+    )
+    for (query, title), (words, holds, key) in zip(cases, got):
+        assert words == search.query_words(query), query
+        assert holds == search.title_holds_all(words, title), (query, title)
+        assert tuple(bool(k) for k in key[:2]) == search.rank_key(query, title, 0)[:2], (query, title)
+
+
+@pytest.fixture(scope="module")
+def corpus_titles(request) -> list[str]:
+    """300 real titles when ../shared is there; the fixture table's titles and abstracts otherwise."""
+    from conftest import CORPUS
+
+    path = CORPUS / "expected.jsonl" if CORPUS else None
+    if path and path.exists():
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[::33]]
+        return [row["title"] for row in rows] + [row["abstract"] for row in rows[:40]]
+    return [paper["title"] for paper in TABLE["papers"]] + [paper["abstract"] for paper in TABLE["papers"]]
 
 
 @pytest.mark.corpus

@@ -12,6 +12,10 @@ the rest as a sparse product.  That time grows with the number of pairs, i.e. qu
 compared only with candidates found through its rare terms (``candidate_neighbours``), scored
 exactly: linear time (``benchmarks/related.py`` prints time and agreement).
 
+A rebuild of an unchanged corpus reads the last result from the cache folder
+(PAPERARCHIVE_CACHE_DIR, records.cache_dir), and ``Prefetch`` starts the computation in a
+forked process early in a build, so that it runs beside the topic matching.
+
 Determinism: papers are ranked in id order and terms in sorted order whatever the input
 order, and scores are rounded to ``SCORE_DECIMALS`` before ranking, so that last-bit
 differences between BLAS builds cannot reorder near-ties; ties are broken by id.
@@ -20,7 +24,11 @@ differences between BLAS builds cannot reorder near-ties; ties are broken by id.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import marshal
+import os
 import re
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -98,12 +106,124 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
         raise ValueError("related_papers: paper ids must be unique")
     if k <= 0 or len(ordered) < 2:
         return {paper_id: () for paper_id in ids}
+    key = _corpus_key(ordered, k) if len(ordered) >= CACHE_MIN_PAPERS else None
+    found = _cached(key)
+    if found is None and key in _started:
+        found = _started.pop(key).result()
+    if found is not None:
+        return found
     matrix = tfidf_matrix([(paper.title, paper.abstract) for paper in ordered])
     neighbours = top_neighbours(matrix, k)
-    return {
+    result = {
         paper_id: tuple(ids[j] for j in row if j >= 0)
         for paper_id, row in zip(ids, neighbours.tolist())
     }
+    _remember(key, result)
+    return result
+
+
+class Prefetch:
+    """``related_papers(papers, k)`` started early in a forked process (a second core), so that
+    the caller's own work (topics, ...) runs meanwhile; the caller's later ``related_papers``
+    call with the same papers and k takes its result. Nothing is forked when the result is
+    cached, the archive is small, or forking is not allowed (one core, a threaded caller,
+    PAPERARCHIVE_JOBS=1); a worker that fails is simply computed again in the caller.
+    """
+
+    def __init__(self, key: bytes, pid: int, pipe: int) -> None:
+        self.key, self.pid, self.pipe = key, pid, pipe
+
+    @classmethod
+    def start(cls, papers: Sequence[Paper], k: int) -> "Prefetch | None":
+        from .records import fork_allowed
+
+        ordered = sorted(papers, key=lambda paper: paper.id)
+        if len(ordered) < max(CACHE_MIN_PAPERS, 2) or k <= 0 or not fork_allowed():
+            return None
+        key = _corpus_key(ordered, k)
+        if key in _started or _cached(key) is not None:
+            return None
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: compute (and cache) the result, send it, never return
+            code = 1
+            try:
+                os.close(read_end)
+                payload = marshal.dumps(tuple(related_papers(ordered, k).items()))
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(payload)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        _started[key] = job = cls(key, pid, read_end)
+        return job
+
+    def result(self) -> dict[str, tuple[str, ...]] | None:
+        """The worker's result; None when it failed (the caller computes it then)."""
+        try:
+            with os.fdopen(self.pipe, "rb") as pipe:
+                payload = pipe.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return None
+        try:
+            return {paper_id: tuple(neighbours) for paper_id, neighbours in marshal.loads(payload)}
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def cancel(self) -> None:
+        """Stop the worker if its result was not taken (the caller failed before needing it)."""
+        if _started.get(self.key) is not self:
+            return
+        del _started[self.key]
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.pipe)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+_started: dict[bytes, Prefetch] = {}
+
+
+# The result depends on the papers' ids, titles and abstracts only: a rebuild of the same
+# papers (a template or page edit, ``serve``) reuses the last one. One file, the latest corpus.
+CACHE_MIN_PAPERS = 1000  # below this, computing costs well under 0.2 s
+_CACHE_NAME = "related.marshal"
+
+
+def _corpus_key(ordered: Sequence[Paper], k: int) -> bytes:
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(Path(__file__).read_bytes())  # any change to this module changes every result's key
+    digest.update(marshal.dumps((k, np.__version__, sp.__name__)))
+    digest.update(marshal.dumps([(p.id, p.title, p.abstract) for p in ordered]))
+    return digest.digest()
+
+
+def _cached(key: bytes | None) -> dict[str, tuple[str, ...]] | None:
+    from .records import cache_dir
+
+    where = cache_dir()
+    if key is None or where is None:
+        return None
+    try:
+        stored_key, rows = marshal.loads((where / _CACHE_NAME).read_bytes())
+        if stored_key != key:
+            return None
+        return {paper_id: tuple(neighbours) for paper_id, neighbours in rows}
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def _remember(key: bytes | None, result: dict[str, tuple[str, ...]]) -> None:
+    from .records import cache_dir, write_cache_file
+
+    where = cache_dir()
+    if key is not None and where is not None:
+        write_cache_file(where / _CACHE_NAME, marshal.dumps((key, tuple(result.items()))))
 
 
 def tfidf_matrix(texts: Sequence[tuple[str, str]]) -> sp.csr_matrix:

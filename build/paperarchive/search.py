@@ -1,50 +1,44 @@
-"""Search: the browser index (Pagefind, written into the built site) and the terminal search (lunr.py).
+"""Search: the browser index (our own static, sharded index, written into the built site) and the
+terminal search (lunr.py).
 
-Both engines index the same records and fields, once per paper: title (boosted), abstract, authors,
+Both index the same records and fields, once per paper: title (boosted), abstract, authors,
 organization.  Listing pages (days, topics, orgs) are never indexed, so indexing memory follows the
-papers' own text.  Both engines then apply the same final ordering rule (``rank_key``): an exact title
-first, then papers whose title holds every query word, then the engine's own score.  The browser's
-copy of that rule lives in ``theme/assets/search/archive-search.js`` (``rankKey``); keep them in step.
+papers' own text.  Both apply the same final ordering rule (``rank_key``): an exact title first, then
+papers whose title holds every query word, then the engine's own order.  The browser's copy of the
+rule, of ``tokenize`` and of ``stem`` lives in ``theme/assets/search/archive-search.js``; keep them in
+step (tests/test_search_browser.py runs the JS tokenizer in Chromium against this one).
+
+The browser index (``<site>/search-index/``, see ``write_index``) is a set of small static JSON files
+that a query fetches a few of: the vocabulary split into sorted ranges of terms, postings packed into
+blocks, paper ids in chunks.  A result's display data is the paper's JSON API document
+(``api/papers/<id>.json``, written by the build just before), never a second copy.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+import unicodedata
+from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from .records import Paper, fold_title
 
-PAGEFIND_DIR = "pagefind"
-# Pagefind weights run 0-10; the title outweighs everything so that title matches rank first.
-TITLE_WEIGHT = 10
-AUTHORS_WEIGHT = 4
-ORGANIZATION_WEIGHT = 2
 LUNR_FIELDS = (
     {"field_name": "title", "boost": 10},
     {"field_name": "abstract", "boost": 1},
     {"field_name": "authors", "boost": 4},
     {"field_name": "organization", "boost": 2},
-)
-# Pagefind ships UI bundles we do not use (our UI is archive-search.js); they would only add bytes.
-UNUSED_PAGEFIND_FILES = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-highlight.js",
 )
 CACHE_SCHEMA = "1"
 
@@ -101,15 +95,16 @@ def search_records(papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, .
 
 # ---------------------------------------------------------------- ordering shared by both engines
 
-_SUFFIXES = ("ies", "es", "s", "ing", "ed")
-
-
-def crude_stem(word: str) -> str:
-    """A tiny suffix stripper, identical in archive-search.js, so 'transformers' matches 'Transformer'."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+def stem(token: str) -> str:
+    """A light plural stripper, identical in archive-search.js: 'transformers' -> 'transformer',
+    'studies' -> 'study', 'processes' -> 'process'; 'class', 'analysis', 'corpus' stay as they are."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith("sses"):
+        return token[:-2]
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
 
 
 _FIELD_PREFIX = re.compile(r"^(title|abstract|authors|organization):")
@@ -129,8 +124,8 @@ def query_words(query: str) -> list[str]:
 
 
 def title_holds_all(words: Sequence[str], title: str) -> bool:
-    stems = [crude_stem(word) for word in fold_title(title).split()]
-    return bool(words) and all(any(stem.startswith(crude_stem(word)) for stem in stems) for word in words)
+    stems = [stem(word) for word in fold_title(title).split()]
+    return bool(words) and all(any(s.startswith(stem(word)) for s in stems) for word in words)
 
 
 def rank_key(query: str, title: str, score: float) -> tuple:
@@ -140,80 +135,323 @@ def rank_key(query: str, title: str, score: float) -> tuple:
     return (not exact, not title_holds_all(words, title), -score)
 
 
-# ---------------------------------------------------------------- browser index (Pagefind)
+# ---------------------------------------------------------------- tokens (mirrored in archive-search.js)
+
+# Han, kana: no spaces between words, so each character is a token of its own (a query of several
+# characters then needs them all, in any order).  Identical ranges in archive-search.js.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+# Letters and digits (Python's alnum; in JS [\p{L}\p{N}]): everything else separates tokens.
+_WORD = re.compile(r"[^\W_]+")
+# Words so common that they only add bytes; never indexed, dropped from queries.  Same list in JS.
+STOPWORDS = frozenset(
+    "a an and are as at be by for from in into is it its of on or our that the this to via was we with".split()
+)
 
 
-def paper_html(record: SearchRecord) -> str:
-    """The small document Pagefind indexes for one paper: weighted fields, meta and filters, all escaped."""
-    esc = html.escape
-    hidden = [f'<span data-pagefind-meta="title">{esc(record.title)}</span>']
-    if record.published:
-        hidden.append(f'<span data-pagefind-meta="date" data-pagefind-sort="date">{record.published}</span>')
-        hidden.append(f'<span data-pagefind-filter="year">{record.year}</span>')
-    if record.organization:
-        hidden.append(f'<span data-pagefind-meta="org">{esc(record.organization)}</span>')
-        hidden.append(f'<span data-pagefind-filter="organization">{esc(record.organization)}</span>')
-    if record.topics:
-        hidden.append(f'<span data-pagefind-meta="topics">{esc(json.dumps(list(record.topics)))}</span>')
-        hidden.extend(f'<span data-pagefind-filter="topic">{esc(topic)}</span>' for topic in record.topics)
-    body = [
-        f'<h1 data-pagefind-weight="{TITLE_WEIGHT}">{esc(record.title)}</h1>',
-        f"<p>{esc(record.abstract)}</p>",
-    ]
-    if record.authors:
-        body.append(f'<p data-pagefind-weight="{AUTHORS_WEIGHT}">{esc(", ".join(record.authors))}</p>')
-    if record.organization:
-        body.append(f'<p data-pagefind-weight="{ORGANIZATION_WEIGHT}">{esc(record.organization)}</p>')
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body><main data-pagefind-body>'
-        f'<div data-pagefind-ignore>{"".join(hidden)}</div>{"".join(body)}</main></body></html>'
+def tokenize(text: str) -> list[str]:
+    """Lowercased NFKC runs of letters and digits; CJK characters one by one."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _WORD.findall(_CJK.sub(r" \g<0> ", folded))
+
+
+class _Terms(dict):
+    """token -> index term (its stem), or "" for a stop word; memoised, tokens repeat a lot."""
+
+    def __missing__(self, token: str) -> str:
+        term = "" if token in STOPWORDS else stem(token)
+        self[token] = term
+        return term
+
+
+def index_terms(text: str, memo: _Terms | None = None) -> list[str]:
+    """The terms a text is indexed (and a query is looked up) under."""
+    memo = memo if memo is not None else _Terms()
+    return [term for term in map(memo.__getitem__, tokenize(text)) if term]
+
+
+# ---------------------------------------------------------------- browser index (search-index/)
+
+INDEX_DIR = "search-index"
+INDEX_VERSION = 1
+IDS_PER_CHUNK = 64  # ids/<k>.json: a result costs one small chunk (~1.5 KB gzip) beside its API document
+BODY_KEEP = 1000  # per term, postings kept beyond its title postings: the best-scoring ones
+BLOCK_CHARS = 8192  # postings blocks (p/<n>.json) are packed to about this size
+SHARD_CHARS = 8192  # vocabulary shards (v/<n>.json) likewise
+# BM25 per field, fields weighted; the sum is quantized to 1..31 (``LEVEL_SCALE``).
+FIELD_WEIGHTS = (("title", 4.0), ("abstract", 1.0), ("authors", 3.0), ("organization", 2.0))
+K1 = 1.2
+B = 0.75
+LEVEL_SCALE = 3.0
+TITLE_FLAG = 32  # set in a posting's code when the term is in the paper's title
+# 64 characters that need no escaping in JSON: a posting is varint(doc gap) + one code character.
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def doc_order(records: Sequence[SearchRecord]) -> list[SearchRecord]:
+    """Newest first (undated last), then by id: doc numbers follow this order, so a year is a range."""
+    return sorted(records, key=lambda r: (not r.published, -_ordinal(r.published), r.id))
+
+
+def _ordinal(iso: str) -> int:
+    return date.fromisoformat(iso).toordinal() if iso else 0
+
+
+def _varint(n: int) -> str:
+    """Base-32 digits, most significant first; every digit but the last is marked (+32)."""
+    digits = [ALPHABET[n & 31]]
+    n >>= 5
+    while n:
+        digits.append(ALPHABET[32 + (n & 31)])
+        n >>= 5
+    return "".join(reversed(digits))
+
+
+_VARINTS = [_varint(n) for n in range(1024)]
+
+
+def encode_docs(docs: Sequence[int], codes: Sequence[int] | None = None) -> str:
+    """Sorted doc numbers as gaps (doc - previous - 1), each followed by its code character if any."""
+    out = []
+    previous = -1
+    for i, doc in enumerate(docs):
+        gap = doc - previous - 1
+        out.append(_VARINTS[gap] if gap < 1024 else _varint(gap))
+        if codes is not None:
+            out.append(ALPHABET[codes[i]])
+        previous = doc
+    return "".join(out)
+
+
+def decode_docs(text: str, with_codes: bool) -> list[tuple[int, int]]:
+    """The inverse of ``encode_docs`` (for tests; the browser's copy is in archive-search.js)."""
+    values = {ch: i for i, ch in enumerate(ALPHABET)}
+    result, doc, value, i = [], -1, 0, 0
+    while i < len(text):
+        digit = values[text[i]]
+        i += 1
+        if digit >= 32:
+            value = (value << 5) | (digit - 32)
+            continue
+        doc += ((value << 5) | digit) + 1
+        value = 0
+        code = 0
+        if with_codes:
+            code = values[text[i]]
+            i += 1
+        result.append((doc, code))
+    return result
+
+
+def _js_order(term: str) -> bytes:
+    """Sort key matching JavaScript's string comparison (UTF-16 code units)."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+class _Postings(dict):
+    """term -> array of (doc << 6 | code), appended in doc order: compact, one lookup per pair."""
+
+    def __missing__(self, term: str) -> array:
+        packed = self[term] = array("q")
+        return packed
+
+
+def _field_texts(record: SearchRecord) -> tuple[str, str, str, str]:
+    return (record.title, record.abstract, " ".join(record.authors), record.organization)
+
+
+def build_postings(records: Sequence[SearchRecord]) -> _Postings:
+    """Every (term, paper) pair with its quantized score; ``records`` in doc order.
+
+    Field lengths for BM25's normalisation are whitespace word counts (a C-speed split; only their
+    ratio to the average matters).  Most pairs are abstract-only, so their code depends on the term
+    frequency alone and is computed once per distinct frequency in a paper.
+    """
+    memo = _Terms()
+    (_, w_title), (_, w_abstract), (_, w_authors), (_, w_org) = FIELD_WEIGHTS
+    texts = [_field_texts(record) for record in records]
+    count = max(len(records), 1)
+    averages = [max(sum(len(t[f].split()) for t in texts) / count, 1.0) for f in range(4)]
+    postings = _Postings()
+    for doc, (title, abstract, authors, org) in enumerate(texts):
+        base = doc << 6
+
+        def bm25(text: str, f: int, weight: float) -> dict[str, float]:
+            counts = Counter(index_terms(text, memo)) if text else {}
+            norm = K1 * (1 - B + B * len(text.split()) / averages[f])
+            return {term: weight * tf * (K1 + 1) / (tf + norm) for term, tf in counts.items()}
+
+        extra = bm25(title, 0, w_title)
+        in_title = set(extra)
+        for f, text, weight in ((2, authors, w_authors), (3, org, w_org)):
+            for term, score in bm25(text, f, weight).items():
+                extra[term] = extra.get(term, 0.0) + score
+        counts = Counter(index_terms(abstract, memo)) if abstract else {}
+        norm = K1 * (1 - B + B * len(abstract.split()) / averages[1])
+        by_tf: dict[int, int] = {}
+        for term, tf in counts.items():
+            if term in extra:
+                extra[term] += w_abstract * tf * (K1 + 1) / (tf + norm)
+                continue
+            code = by_tf.get(tf)
+            if code is None:
+                code = by_tf[tf] = _level(w_abstract * tf * (K1 + 1) / (tf + norm))
+            postings[term].append(base | code)
+        for term, score in extra.items():
+            postings[term].append(base | _level(score) | (TITLE_FLAG if term in in_title else 0))
+    return postings
+
+
+def _level(score: float) -> int:
+    return min(31, max(1, round(score * LEVEL_SCALE)))
+
+
+def term_postings(packed: array, keep: int = BODY_KEEP) -> tuple[str, bool]:
+    """A term's encoded postings: every title posting, and the ``keep`` best of the others."""
+    docs = [value >> 6 for value in packed]
+    codes = [value & 63 for value in packed]
+    body = [i for i, code in enumerate(codes) if not code & TITLE_FLAG]
+    if len(body) <= keep:
+        return encode_docs(docs, codes), False
+    body.sort(key=lambda i: (-codes[i], docs[i]))
+    chosen = sorted([i for i, code in enumerate(codes) if code & TITLE_FLAG] + body[:keep])
+    return encode_docs([docs[i] for i in chosen], [codes[i] for i in chosen]), True
+
+
+def _encode_json(doc: object) -> bytes:
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8", "backslashreplace")  # a lone surrogate as its JSON escape
+
+
+def _packed(items: Sequence[tuple[str, object]], limit: int) -> list[list[tuple[str, object]]]:
+    """Consecutive items grouped so that each group's JSON is about ``limit`` characters."""
+    groups: list[list[tuple[str, object]]] = []
+    current: list[tuple[str, object]] = []
+    size = 0
+    for key, value in items:
+        cost = len(key) + len(json.dumps(value, ensure_ascii=False)) + 4
+        if current and size + cost > limit:
+            groups.append(current)
+            current, size = [], 0
+        current.append((key, value))
+        size += cost
+    if current:
+        groups.append(current)
+    return groups
+
+
+def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """Every file of the browser index, as path (under search-index/) -> bytes.
+
+    - ``meta.json``: paper count, the first term of each vocabulary shard, the layout constants, and
+      ``topic_names`` (topic id -> name: the API documents name a paper's topics by id).
+    - ``v/<n>.json``: term -> [papers holding it, postings block, 1 when its postings are truncated].
+    - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit).
+    - ``ids/<k>.json``: the paper ids of doc numbers k*64 .. k*64+63.
+    - ``filters.json``: topics, years (as doc ranges) and organizations, with counts.
+    - ``facets/topic.json``, ``facets/organization.json``: value -> its doc numbers (encoded).
+    """
+    records = doc_order(records)
+    postings = build_postings(records)
+    terms = sorted(postings, key=_js_order)
+    files: dict[str, bytes] = {}
+
+    encoded = []
+    vocabulary = []
+    for term in terms:
+        packed = postings[term]
+        text, truncated = term_postings(packed)
+        encoded.append((term, text))
+        vocabulary.append([term, [len(packed), 0, 1] if truncated else [len(packed), 0]])
+    entry = {term: value for term, value in vocabulary}
+    for n, block in enumerate(_packed(encoded, BLOCK_CHARS)):
+        files[f"p/{n}.json"] = _encode_json(dict(block))
+        for term, _ in block:
+            entry[term][1] = n
+    shards = _packed([(term, entry[term]) for term in terms], SHARD_CHARS)
+    for n, shard in enumerate(shards):
+        files[f"v/{n}.json"] = _encode_json(dict(shard))
+
+    for k in range(0, len(records), IDS_PER_CHUNK):
+        files[f"ids/{k // IDS_PER_CHUNK}.json"] = _encode_json([r.id for r in records[k : k + IDS_PER_CHUNK]])
+
+    by_topic: dict[str, list[int]] = {}
+    by_org: dict[str, list[int]] = {}
+    years: dict[str, list[int]] = {}
+    for doc, record in enumerate(records):
+        for topic in dict.fromkeys(record.topics):
+            by_topic.setdefault(topic, []).append(doc)
+        if record.organization:
+            by_org.setdefault(record.organization, []).append(doc)
+        if record.year:
+            years.setdefault(record.year, []).append(doc)
+    files["facets/topic.json"] = _encode_json({name: encode_docs(docs) for name, docs in by_topic.items()})
+    files["facets/organization.json"] = _encode_json({name: encode_docs(docs) for name, docs in by_org.items()})
+    files["filters.json"] = _encode_json(
+        {
+            "topic": sorted([name, len(docs)] for name, docs in by_topic.items()),
+            "organization": sorted([name, len(docs)] for name, docs in by_org.items()),
+            # docs are newest first, so a year is the range [first, last + 1)
+            "year": sorted(([year, docs[0], docs[-1] + 1] for year, docs in years.items()), reverse=True),
+        }
     )
+    files["meta.json"] = _encode_json(
+        {
+            "version": INDEX_VERSION,
+            "papers": len(records),
+            "shards": [shard[0][0] for shard in shards],
+            "ids_per_chunk": IDS_PER_CHUNK,
+            "title_flag": TITLE_FLAG,
+            "topic_names": dict(topic_names or {}),
+        }
+    )
+    return files
+
+
+def topic_names_from_api(site_dir: Path, records: Sequence[SearchRecord]) -> dict[str, str]:
+    """Topic id -> name, from the API documents already in the site (``api/papers/<id>.json`` lists a
+    paper's topic ids in the order ``topics_of`` lists their names); reads only a few documents."""
+    names: dict[str, str] = {}
+    missing = {topic for record in records for topic in record.topics}
+    for record in records:
+        if not missing:
+            break
+        if not missing.intersection(record.topics):
+            continue
+        try:
+            document = json.loads((site_dir / "api" / "papers" / f"{record.id}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        ids = document.get("topics") if isinstance(document, dict) else None
+        if isinstance(ids, list) and len(ids) == len(record.topics) and all(isinstance(t, str) for t in ids):
+            names.update(zip(ids, record.topics))
+            missing.difference_update(record.topics)
+    return dict(sorted(names.items()))
 
 
 def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, ...]]) -> None:
-    """Write the Pagefind bundle for these papers into ``site_dir/pagefind/`` (replacing any old one).
+    """Write the browser index of these papers into ``site_dir/search-index/`` (replacing any old one).
 
-    Pagefind reads one small synthesized document per paper (``paper_html``) from a scratch folder,
-    never the built pages: listing pages repeat every abstract, and indexing them multiplied memory.
-    The CLI binary is used rather than the Python service API, whose client reads one reply per
-    0.1 s (about 1,000 s for 10,000 papers).
+    The files are written into a scratch folder beside it and swapped in, so a failure leaves the
+    previous index whole.  Results are displayed from ``api/papers/<id>.json`` (the build's JSON API).
     """
     site_dir = Path(site_dir)
     records = search_records(papers, topics_of)
+    files = index_files(records, topic_names_from_api(site_dir, records))
     site_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".{INDEX_DIR}-", dir=site_dir))
     try:
-        documents = staging / "documents"
-        for record in records:
-            folder = documents / record.url
-            folder.mkdir(parents=True)
-            (folder / "index.html").write_text(paper_html(record), encoding="utf-8", errors="surrogatepass")
-        bundle = staging / PAGEFIND_DIR
-        _run_pagefind(documents, bundle)
-        for name in UNUSED_PAGEFIND_FILES:
-            (bundle / name).unlink(missing_ok=True)
-        target = site_dir / PAGEFIND_DIR
+        os.chmod(staging, 0o755)
+        folders = {str(Path(path).parent) for path in files}
+        for folder in sorted(folders):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            (staging / path).write_bytes(data)
+        target = site_dir / INDEX_DIR
         if target.exists():
             shutil.rmtree(target)
-        os.replace(bundle, target)
+        os.replace(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-class SearchIndexError(RuntimeError):
-    """Pagefind could not index the papers."""
-
-
-def _run_pagefind(documents: Path, bundle: Path) -> None:
-    from pagefind.service import get_executable
-
-    binary = get_executable()
-    if binary is None:
-        raise SearchIndexError("the Pagefind binary is missing: pip install 'pagefind[bin]'")
-    command = [str(binary), "--site", str(documents), "--output-path", str(bundle), "--force-language", "en", "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()}")
 
 
 # ---------------------------------------------------------------- terminal search (lunr.py)

@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from . import generate
+from . import generate, related
 from .progress import Progress, summary
 from .records import Paper
 
@@ -177,49 +177,66 @@ def build_site(
     bar = progress or Progress(err)
     config = Path(config)
     t0 = started if started is not None else time.perf_counter()
-    with _MkDocsLog(err) as log:
-        mkdocs_config = _load_mkdocs_config(config, docs_dir=docs_dir, site_dir=site_dir, strict=strict)
-        final_site = Path(mkdocs_config.site_dir)
-        docs = Path(mkdocs_config.docs_dir)
-        bar.stage("generating pages")
-        # site_url in the context: the side job's feeds need it and run before index.html exists
-        ctx = generate.build_context(papers, taxonomy, site_url=mkdocs_config.site_url or None)
-        final_site.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
-        side_dir = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.side-", dir=final_site.parent))
-        side: SideJob | None = None
-        plugin = _archive_plugin_of(mkdocs_config)
-        try:
-            # the side job needs the context only: it starts before the pages are written
-            side = SideJob.start(side_dir, ctx, parallel=side_job)
-            pages = generate.write_pages(ctx, docs, hand_written_pages(config))
-            t1 = time.perf_counter()
-            os.chmod(staging, 0o755)
-            mkdocs_config.site_dir = str(staging)
-            plugin.on_page = bar.advance
-            bar.stage("rendering pages", pages)
-            with _source_date_epoch(ctx.newest_date):
-                _run_mkdocs(mkdocs_config)
-            if strict and log.warnings:
-                raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
-            t2 = time.perf_counter()
-            drop_unused_theme_files(staging)
-            bar.stage("search index and extras")
-            side_seconds = side.wait()
-            move_tree(side_dir, staging)
-            redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
-            t3 = time.perf_counter()
-            bar.stage("swapping the new site in")
-            _swap_in(staging, final_site)
-            t4 = time.perf_counter()
-        except BaseException:
-            if side is not None:
-                side.cancel()
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        finally:
-            plugin.on_page = None
-            shutil.rmtree(side_dir, ignore_errors=True)
+    papers = tuple(papers)
+    # related papers (seconds at 10k) on the second core while topics are matched; build_context takes the result
+    prefetch = related.Prefetch.start(papers, generate.RELATED_COUNT)
+    try:
+        with _MkDocsLog(err) as log:
+            return _build_site(config, papers, taxonomy, site_dir, strict, docs_dir, err, t0, bar, side_job, log)
+    finally:
+        if prefetch is not None:
+            prefetch.cancel()
+
+
+def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Path | None, strict: bool,
+                docs_dir: Path | None, err: TextIO, t0: float, bar: Progress, side_job: bool,
+                log: "_MkDocsLog") -> BuildReport:
+    mkdocs_config = _load_mkdocs_config(config, docs_dir=docs_dir, site_dir=site_dir, strict=strict)
+    final_site = Path(mkdocs_config.site_dir)
+    docs = Path(mkdocs_config.docs_dir)
+    bar.stage("generating pages")
+    # site_url in the context: the side job's feeds need it and run before index.html exists
+    remembered = _remembering(taxonomy)
+    ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
+                                 site_url=mkdocs_config.site_url or None)
+    if remembered is not None:
+        remembered.save()
+    final_site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
+    side_dir = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.side-", dir=final_site.parent))
+    side: SideJob | None = None
+    plugin = _archive_plugin_of(mkdocs_config)
+    try:
+        # the side job needs the context only: it starts before the pages are written
+        side = SideJob.start(side_dir, ctx, parallel=side_job)
+        pages = generate.write_pages(ctx, docs, hand_written_pages(config))
+        t1 = time.perf_counter()
+        os.chmod(staging, 0o755)
+        mkdocs_config.site_dir = str(staging)
+        plugin.on_page = bar.advance
+        bar.stage("rendering pages", pages)
+        with _source_date_epoch(ctx.newest_date):
+            _run_mkdocs(mkdocs_config)
+        if strict and log.warnings:
+            raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
+        t2 = time.perf_counter()
+        drop_unused_theme_files(staging)
+        bar.stage("search index and extras")
+        side_seconds = side.wait()
+        move_tree(side_dir, staging)
+        redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
+        t3 = time.perf_counter()
+        bar.stage("swapping the new site in")
+        _swap_in(staging, final_site)
+        t4 = time.perf_counter()
+    except BaseException:
+        if side is not None:
+            side.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        plugin.on_page = None
+        shutil.rmtree(side_dir, ignore_errors=True)
     return BuildReport(
         papers=len(ctx.papers),
         pages=pages,
@@ -343,6 +360,17 @@ def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
     return tuple(loaded.papers.values())
 
 
+def _remembering(taxonomy):
+    """The taxonomy with its answers cached across builds (topics.RememberedTaxonomy); None when
+    it is not a topics.Taxonomy (a test's stand-in) or caching is off (PAPERARCHIVE_CACHE_DIR=none)."""
+    from . import records, topics
+
+    folder = records.cache_dir()
+    if folder is None or not isinstance(taxonomy, topics.Taxonomy):
+        return None
+    return topics.RememberedTaxonomy(taxonomy, folder)
+
+
 def load_taxonomy_for(config: Path):
     from . import topics
 
@@ -377,8 +405,7 @@ def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
     from . import api
 
     for paper in ctx.papers:
-        topics = [(t, ctx.topic(t).name) for t in ctx.topics_of[paper.id]]
-        api.write_json(site_dir / api.paper_path(paper.id), api.paper_document(paper, topics))
+        api.write_json(site_dir / api.paper_path(paper.id), api.paper_document(paper, ctx.topics_of[paper.id]))
     for day in ctx.days:
         api.write_json(site_dir / api.day_path(day), api.day_document(day, ctx.by_day[day]))
     for topic in ctx.topics:
@@ -389,20 +416,23 @@ def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
 
 
 def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> None:
-    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root) and of each topic
-    (topics/<id>/feed.xml, ...), with absolute links from site_url (feed readers need them)."""
+    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root: FEED_SIZE) and of
+    each topic (topics/<id>/feed.xml, ...: TOPIC_FEED_SIZE), with absolute links from site_url (feed
+    readers need them)."""
     from . import feeds
 
     makers = {"feed.xml": feeds.rss_feed, "atom.xml": feeds.atom_feed, "feed.json": feeds.json_feed}
     home = site_url.rstrip("/") + "/"
-    channels = [("", generate.SITE_NAME, "The newest papers of the Hugging Face Daily Papers archive.", ctx.papers)]
+    channels = [("", generate.SITE_NAME, "The newest papers of the Hugging Face Daily Papers archive.", ctx.papers, feeds.FEED_SIZE)]
     channels += [
-        (generate.topic_url(t.id), f"{generate.SITE_NAME}: {t.name}", t.description, ctx.by_topic[t.id])
+        (generate.topic_url(t.id), f"{generate.SITE_NAME}: {t.name}", t.description, ctx.by_topic[t.id], feeds.TOPIC_FEED_SIZE)
         for t in ctx.topics
     ]
-    for base, title, description, papers in channels:
+    for base, title, description, papers, limit in channels:
         for name, _kind, _label in generate.FEEDS:
-            text = makers[name](papers, title=title, site_url=home, feed_url=home + base + name, description=description)
+            text = makers[name](
+                papers, title=title, site_url=home, feed_url=home + base + name, description=description, limit=limit
+            )
             _write_file(site_dir / base / name, text.encode("utf-8", "backslashreplace"))
 
 

@@ -28,6 +28,8 @@ A taxonomy that cannot be read is fatal: the build cannot go on without one.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -216,6 +218,68 @@ class Taxonomy:
             elif rule.kind == "exclude":
                 vetoed.add(rule.topic)
         return points, vetoed
+
+
+class RememberedTaxonomy:
+    """A Taxonomy whose ``assign`` reuses the answers of earlier builds (a cache file).
+
+    A paper's topics depend on its title, its abstract and the taxonomy only, so the answers
+    are keyed by the exact (title, abstract) under a key of the taxonomy (its topics and this
+    module's source): an unchanged paper is never matched again (1.1 s at 10k papers), an
+    edited one simply misses. ``save()`` keeps the answers used in this run; everything else
+    is the wrapped taxonomy's.
+    """
+
+    def __init__(self, taxonomy: Taxonomy, folder: Path | None):
+        self.taxonomy = taxonomy
+        self.topics = taxonomy.topics
+        self._key = _taxonomy_key(taxonomy)
+        self._path = folder / CACHE_NAME if folder is not None else None
+        self._known = self._read()
+        self._used: dict[bytes, tuple[str, ...]] = {}
+        self._missed = 0
+
+    def assign(self, title: str, abstract: str) -> tuple[str, ...]:
+        key = hashlib.blake2b(marshal.dumps((title, abstract)), digest_size=16).digest()
+        found = self._known.get(key)
+        if found is None:
+            found = self.taxonomy.assign(title, abstract)
+            self._missed += 1
+        self._used[key] = found
+        return found
+
+    def __getattr__(self, name: str):
+        if name == "taxonomy":  # not set yet (e.g. while being copied)
+            raise AttributeError(name)
+        return getattr(self.taxonomy, name)
+
+    def save(self) -> None:
+        """Write the answers used in this run (when there are enough to be worth it and some are new)."""
+        from .records import write_cache_file
+
+        if self._path is None or not self._missed and len(self._used) == len(self._known):
+            return
+        if len(self._used) >= CACHE_MIN_PAPERS:
+            write_cache_file(self._path, marshal.dumps((self._key, self._used)))
+
+    def _read(self) -> dict[bytes, tuple[str, ...]]:
+        if self._path is None:
+            return {}
+        try:
+            key, known = marshal.loads(self._path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        return known if key == self._key and isinstance(known, dict) else {}
+
+
+CACHE_NAME = "topics.marshal"
+CACHE_MIN_PAPERS = 1000  # below this, matching costs well under 0.2 s
+
+
+def _taxonomy_key(taxonomy: Taxonomy) -> bytes:
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=32)
+    digest.update(repr(taxonomy.topics).encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

@@ -1,10 +1,13 @@
 // The archive's search: results as you type in the header box, and the search page with filters.
-// Engine: the Pagefind bundle that search.write_index writes to <site>/pagefind/ (chunked: a query
-// fetches only the index chunks and result fragments it needs).
+// Engine: the static index that search.write_index (build/paperarchive/search.py) writes to
+// <site>/search-index/. A query fetches only what it needs, each file once per page (cached):
+//   meta.json (shard boundaries) -> v/<n>.json (the vocabulary range holding each word)
+//   -> p/<n>.json (the postings blocks of the matched terms) -> ids/<k>.json (ids of the top doc
+//   numbers) -> api/papers/<id>.json (the build's JSON API: title, date, topics, org, abstract).
+// A newer query makes an older one stop at its next step (its fetches still fill the cache).
 //
 // Untrusted text: titles, abstracts, organizations and topics come from the web. Everything here is
-// put on the page with textContent / createElement, never innerHTML, and snippets are built from the
-// raw text plus Pagefind's word positions (Pagefind's own HTML excerpt escapes < and > but not &).
+// put on the page with textContent / createElement, never innerHTML.
 //
 // Loaded as an ES module on every page (mkdocs.yml extra_javascript). The site may be served under a
 // sub-path: the root is this script's URL minus assets/search/. With Material's instant navigation the
@@ -13,29 +16,41 @@
 
 const ROOT = new URL("../../", import.meta.url);
 const BASE_PATH = ROOT.pathname;
+const INDEX = new URL("search-index/", ROOT);
 const HEADER_SHOWN = 8; // results shown under the header box
-const HEADER_FETCHED = 12; // fragments fetched and re-ranked for them
+const HEADER_FETCHED = 8; // API documents fetched and re-ranked for them
 const PAGE_SIZE = 20; // results per "page" on the search page
-const DEBOUNCE_MS = 40;
+const DEBOUNCE_MS = 30; // search page: the query waits this long after a keystroke
+// Header box: a query runs at every keystroke (vocabulary and postings are fetched and scored at
+// once), but fetches its result documents only once typing has paused this long.
+const SETTLE_MS = 10;
 const SNIPPET_WORDS = 28;
+const PREFIX_TERMS = 8; // the last word, still being typed, matches at most this many terms (most frequent)
 const FILTERS = ["topic", "year", "organization"];
 
-// ------------------------------------------------------------------ engine
+// ------------------------------------------------------------------ tokens (mirror search.py)
 
-let enginePromise = null;
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+const STOPWORDS = new Set(
+  "a an and are as at be by for from in into is it its of on or our that the this to via was we with".split(" "),
+);
 
-function engine() {
-  if (!enginePromise) {
-    enginePromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
-      await pagefind.options({ baseUrl: BASE_PATH, excerptLength: SNIPPET_WORDS });
-      await pagefind.init();
-      return pagefind;
-    });
-    enginePromise.catch(() => {
-      enginePromise = null; // let a later keystroke retry (e.g. after a network hiccup)
-    });
-  }
-  return enginePromise;
+export function tokenize(text) {
+  return text.normalize("NFKC").toLowerCase().replace(CJK, " $& ").match(WORD) || [];
+}
+
+export function stem(token) {
+  if (token.length > 4 && token.endsWith("ies")) return token.slice(0, -3) + "y";
+  if (token.length > 4 && token.endsWith("sses")) return token.slice(0, -2);
+  if (token.length > 3 && token.endsWith("s") && !/(ss|us|is)$/.test(token)) return token.slice(0, -1);
+  return token;
+}
+
+export function indexTerms(text) {
+  return tokenize(text)
+    .filter((t) => !STOPWORDS.has(t))
+    .map(stem);
 }
 
 // ------------------------------------------------------------------ ordering (mirrors search.py)
@@ -51,18 +66,7 @@ function foldTitle(text) {
     .join(" ");
 }
 
-const SUFFIXES = ["ies", "es", "s", "ing", "ed"];
-
-function crudeStem(word) {
-  for (const suffix of SUFFIXES) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3 && !word.endsWith("ss")) {
-      return word.slice(0, -suffix.length) + (suffix === "ies" ? "y" : "");
-    }
-  }
-  return word;
-}
-
-function queryWords(query) {
+export function queryWords(query) {
   const words = [];
   for (let raw of query.split(/\s+/)) {
     if (!raw || raw.startsWith("-")) continue;
@@ -73,14 +77,15 @@ function queryWords(query) {
   return words;
 }
 
-function titleHoldsAll(words, title) {
-  const stems = foldTitle(title).split(" ").map(crudeStem);
-  return words.length > 0 && words.every((w) => stems.some((s) => s.startsWith(crudeStem(w))));
+export function titleHoldsAll(words, title) {
+  const stems = foldTitle(title).split(" ").map(stem);
+  return words.length > 0 && words.every((w) => stems.some((s) => s.startsWith(stem(w))));
 }
 
-function rankKey(words, title, score) {
+// Ascending sort key: the exact title, then a title holding every query word, then the engine's order.
+export function rankKey(words, title, order) {
   const exact = words.length > 0 && words.join(" ") === foldTitle(title);
-  return [exact ? 0 : 1, titleHoldsAll(words, title) ? 0 : 1, -score];
+  return [exact ? 0 : 1, titleHoldsAll(words, title) ? 0 : 1, order];
 }
 
 function compareKeys(a, b) {
@@ -88,28 +93,240 @@ function compareKeys(a, b) {
   return 0;
 }
 
-// Fetch the fragments of results[from:to] and return them as items in the archive's order.
-async function loadItems(results, words, from, to, rerank) {
-  const slice = results.slice(from, to);
-  const datas = await Promise.all(slice.map((r) => r.data()));
-  const items = datas.map((data, i) => ({ data, score: slice[i].score, order: from + i }));
-  if (rerank) {
-    for (const item of items) item.key = rankKey(words, item.data.meta.title || "", item.score);
-    items.sort((a, b) => compareKeys(a.key, b.key) || a.order - b.order);
+// ------------------------------------------------------------------ fetching (cached)
+
+const files = new Map(); // URL -> promise of parsed JSON
+
+function fetchJSON(url) {
+  const key = url.href;
+  let promise = files.get(key);
+  if (!promise) {
+    promise = fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${response.status} ${url.pathname}`);
+      return response.json();
+    });
+    promise.catch(() => files.delete(key)); // a later query retries (e.g. after a network hiccup)
+    files.set(key, promise);
   }
-  return items;
+  return promise;
 }
 
-async function runSearch(query, filters) {
-  const pagefind = await engine();
+const indexFile = (path) => fetchJSON(new URL(path, INDEX));
+const meta = () => indexFile("meta.json");
+const apiDocument = (id) => fetchJSON(new URL(`api/papers/${encodeURIComponent(id)}.json`, ROOT));
+
+// The vocabulary shards whose term ranges may hold terms in [low, high].
+function shardsFor(shards, low, high) {
+  const last = (term) => {
+    let lo = 0;
+    let hi = shards.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (shards[mid] <= term) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const out = [];
+  if (!shards.length) return out;
+  for (let n = last(low); n <= last(high); n++) out.push(n);
+  return out;
+}
+
+const CODE = new Int8Array(128).fill(-1);
+"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach((c, i) => {
+  CODE[c.charCodeAt(0)] = i;
+});
+
+// Postings: doc gaps as base-32 varints (digits >= 32 continue), each followed by a code character
+// when `withCodes` (code & 31: quantized score; code & 32: the term is in the title).
+export function decodeDocs(text, withCodes, visit) {
+  let doc = -1;
+  let value = 0;
+  for (let i = 0; i < text.length; ) {
+    const digit = CODE[text.charCodeAt(i++)];
+    if (digit >= 32) {
+      value = (value << 5) | (digit - 32);
+      continue;
+    }
+    doc += ((value << 5) | digit) + 1;
+    value = 0;
+    visit(doc, withCodes ? CODE[text.charCodeAt(i++)] : 0);
+  }
+}
+
+// ------------------------------------------------------------------ the query
+
+// The query as index words: each is a term (its stem); the last one, unless followed by a space,
+// is also a prefix (the reader is still typing it).
+function parseQuery(query) {
+  const tokens = tokenize(query);
+  const open = tokens.length > 0 && !/[\s]$/.test(query);
+  const words = [];
+  const seen = new Set();
+  tokens.forEach((token, i) => {
+    const isLast = i === tokens.length - 1;
+    const prefix = isLast && open && token.length >= 3 ? token : null;
+    if (STOPWORDS.has(token) && !prefix) return;
+    const term = STOPWORDS.has(token) ? null : stem(token);
+    const key = `${term}|${prefix}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    words.push({ term, prefix });
+  });
+  return words;
+}
+
+async function vocabularyFor(word) {
+  const { shards } = await meta();
+  const low = word.prefix && (!word.term || word.prefix < word.term) ? word.prefix : word.term;
+  const highs = [word.term, word.prefix && word.prefix + "\uffff"].filter(Boolean);
+  const high = highs.reduce((a, b) => (a > b ? a : b));
+  const parts = await Promise.all(shardsFor(shards, low, high).map((n) => indexFile(`v/${n}.json`)));
+  const found = new Map();
+  for (const part of parts) {
+    if (word.term && Object.hasOwn(part, word.term)) found.set(word.term, part[word.term]);
+  }
+  if (word.prefix) {
+    const extra = [];
+    for (const part of parts) {
+      for (const term of Object.keys(part)) {
+        if (term !== word.term && term.startsWith(word.prefix)) extra.push([term, part[term]]);
+      }
+    }
+    extra.sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1));
+    for (const [term, entry] of extra.slice(0, PREFIX_TERMS)) found.set(term, entry);
+  }
+  return found; // term -> [papers holding it, block, truncated?]
+}
+
+// Score every paper for the query words: doc numbers with, per doc, whether its title holds
+// every word, how many words it matches, and a BM25-like score (sum over words of idf * level).
+async function scoreQuery(words, stale) {
+  const info = await meta();
+  const total = info.papers;
+  const vocabularies = await Promise.all(words.map(vocabularyFor));
+  if (stale()) throw STALE;
+  const blocks = new Map();
+  for (const vocabulary of vocabularies) {
+    for (const entry of vocabulary.values()) if (!blocks.has(entry[1])) blocks.set(entry[1], indexFile(`p/${entry[1]}.json`));
+  }
+  const loaded = new Map();
+  await Promise.all(Array.from(blocks, ([n, promise]) => promise.then((block) => loaded.set(n, block))));
+  if (stale()) throw STALE;
+
+  const matched = new Uint8Array(total);
+  const inTitle = new Uint8Array(total);
+  const score = new Float32Array(total);
+  const touched = [];
+  let hard = 0; // words whose every matching paper is listed (not truncated postings)
+  const wordBest = new Float32Array(total);
+  const wordTitle = new Uint8Array(total);
+  vocabularies.forEach((vocabulary) => {
+    if (!vocabulary.size) {
+      hard++; // a word found nowhere: nothing holds every word
+      return;
+    }
+    let truncated = false;
+    const hits = [];
+    for (const [term, entry] of vocabulary) {
+      if (entry[2]) truncated = true;
+      const idf = Math.log(1 + (total - entry[0] + 0.5) / (entry[0] + 0.5));
+      decodeDocs(loaded.get(entry[1])[term] || "", true, (doc, code) => {
+        const value = idf * (code & 31);
+        if (!wordBest[doc] && !wordTitle[doc]) hits.push(doc);
+        if (value > wordBest[doc]) wordBest[doc] = value;
+        if (code & 32) wordTitle[doc] = 1;
+      });
+    }
+    if (!truncated) hard++;
+    for (const doc of hits) {
+      if (!matched[doc] && !score[doc]) touched.push(doc);
+      if (!truncated) matched[doc]++;
+      score[doc] += wordBest[doc];
+      inTitle[doc] += wordTitle[doc];
+      wordBest[doc] = 0;
+      wordTitle[doc] = 0;
+    }
+  });
+  return { touched, matched, inTitle, score, hard, count: words.length, total };
+}
+
+// Doc numbers allowed by the filters (a Uint8Array mask), or null when there are none.
+async function filterMask(filters, total) {
+  const active = FILTERS.filter((name) => filters[name]);
+  if (!active.length) return null;
+  const mask = new Uint8Array(total).fill(1);
+  const available = await indexFile("filters.json");
+  for (const name of active) {
+    const value = filters[name];
+    const allowed = new Uint8Array(total);
+    if (name === "year") {
+      const range = available.year.find((row) => row[0] === value);
+      if (range) allowed.fill(1, range[1], range[2]);
+    } else {
+      const lists = await indexFile(`facets/${name}.json`);
+      if (Object.hasOwn(lists, value)) decodeDocs(lists[value], false, (doc) => (allowed[doc] = 1));
+    }
+    for (let doc = 0; doc < total; doc++) mask[doc] &= allowed[doc];
+  }
+  return mask;
+}
+
+const STALE = new Error("a newer query replaced this one");
+
+// The query's results as [{doc, order}] in the archive's order; `stale()` true stops it early.
+async function runSearch(query, filters, stale = () => false) {
   const words = queryWords(query);
-  const active = Object.fromEntries(Object.entries(filters || {}).filter(([, v]) => v));
-  const hasFilters = Object.keys(active).length > 0;
+  const terms = parseQuery(query);
+  const hasFilters = FILTERS.some((name) => filters && filters[name]);
   if (!words.length && !hasFilters) return { words, results: [] };
-  const options = { filters: active };
-  if (!words.length) options.sort = { date: "desc" }; // filters alone: newest first
-  const response = await pagefind.search(words.length ? words.join(" ") : null, options);
-  return { words, results: response ? response.results : [] };
+  const info = await meta();
+  const mask = await filterMask(filters || {}, info.papers);
+  let docs;
+  if (!terms.length) {
+    docs = [];
+    if (!words.length) for (let doc = 0; doc < info.papers; doc++) if (mask[doc]) docs.push(doc); // newest first
+  } else {
+    const s = await scoreQuery(terms, stale);
+    let pool = mask ? s.touched.filter((doc) => mask[doc]) : s.touched;
+    const all = pool.filter((doc) => s.matched[doc] === s.hard);
+    if (all.length) pool = all; // papers holding every word; else those holding some, most words first
+    docs = pool.sort(
+      (a, b) =>
+        (s.inTitle[b] === s.count) - (s.inTitle[a] === s.count) ||
+        s.matched[b] - s.matched[a] ||
+        s.score[b] - s.score[a] ||
+        a - b,
+    );
+  }
+  return { words, terms, results: docs.map((doc, order) => ({ doc, order })) };
+}
+
+// The API documents of results[from:to], in the archive's order (re-ranked by rankKey if asked).
+async function loadItems(results, words, terms, from, to, rerank) {
+  const { ids_per_chunk: perChunk } = await meta();
+  const slice = results.slice(from, to);
+  const info = await meta();
+  const datas = await Promise.all(
+    slice.map(async (r) => {
+      const ids = await indexFile(`ids/${Math.floor(r.doc / perChunk)}.json`);
+      const id = ids[r.doc % perChunk];
+      return { id, doc: await apiDocument(id) };
+    }),
+  );
+  const items = datas.map(({ id, doc }, i) => ({
+    id,
+    data: doc,
+    order: slice[i].order,
+    terms,
+    topicNames: info.topic_names || {},
+  }));
+  if (rerank) {
+    for (const item of items) item.key = rankKey(words, item.data.title || "", item.order);
+    items.sort((a, b) => compareKeys(a.key, b.key));
+  }
+  return items;
 }
 
 // ------------------------------------------------------------------ rendering (text only)
@@ -132,36 +349,47 @@ function safeUrl(url) {
   return null;
 }
 
-function parseTopics(meta) {
-  try {
-    const topics = JSON.parse(meta.topics || "[]");
-    return Array.isArray(topics) ? topics.map(String) : [];
-  } catch (e) {
-    return [];
-  }
+// The API document names topics by id (meta.json maps ids to names).
+function topicNames(data, names) {
+  if (!Array.isArray(data.topics)) return [];
+  return data.topics
+    .map((t) => (typeof t === "string" ? (Object.hasOwn(names, t) ? names[t] : t) : t && t.name))
+    .filter(Boolean)
+    .map(String);
+}
+
+// Does a word of the abstract match the query? (a token equal to a query term, or starting with
+// the prefix being typed)
+function matcher(terms) {
+  return (word) =>
+    tokenize(word).some((token) => {
+      const term = stem(token);
+      return terms.some((t) => (t.term && (t.term === term || t.term === token)) || (t.prefix && token.startsWith(t.prefix)));
+    });
 }
 
 // The abstract's words around the first match, with matched words in <mark>.
-function snippet(data) {
-  const words = (data.content || "").split(/[\r\n\s]+/g);
-  const titleLength = (data.meta.title || "").split(/\s+/).filter(Boolean).length;
-  const marked = new Set(data.locations || []);
-  const inBody = (data.locations || []).filter((l) => l >= titleLength).sort((a, b) => a - b);
-  let start = inBody.length ? Math.max(titleLength, inBody[0] - 6) : titleLength;
+function snippet(data, terms) {
+  const words = String(data.abstract || "").split(/\s+/).filter(Boolean);
+  const matches = matcher(terms || []);
+  const marked = words.map(matches);
+  const first = marked.indexOf(true);
+  const start = first > 6 ? first - 6 : 0;
   const end = Math.min(words.length, start + SNIPPET_WORDS);
   const box = el("span", "pa-result__snippet");
-  if (start > titleLength) box.append("… ");
+  if (start > 0) box.append("… ");
   for (let i = start; i < end; i++) {
     if (i > start) box.append(" ");
-    if (marked.has(i)) box.append(el("mark", "", words[i]));
+    if (marked[i]) box.append(el("mark", "", words[i]));
     else box.append(words[i]);
   }
   if (end < words.length) box.append(" …");
   return box;
 }
 
-function resultNode(tag, data, id) {
-  const href = safeUrl(data.url);
+function resultNode(tag, item, id) {
+  const data = item.data;
+  const href = safeUrl(`papers/${encodeURIComponent(item.id)}/`); // a paper's page, as records.paper_url
   const node = el(tag, "pa-result");
   const link = el("a", "pa-result__link");
   if (href) link.href = href;
@@ -171,14 +399,14 @@ function resultNode(tag, data, id) {
     link.setAttribute("aria-selected", "false");
     link.tabIndex = -1;
   }
-  link.append(el("span", "pa-result__title", data.meta.title || data.url));
+  link.append(el("span", "pa-result__title", String(data.title || item.id)));
   const facts = [];
-  if (data.meta.date) facts.push(data.meta.date);
-  const topics = parseTopics(data.meta);
+  if (data.published) facts.push(String(data.published));
+  const topics = topicNames(data, item.topicNames);
   if (topics.length) facts.push(topics.join(", "));
-  if (data.meta.org) facts.push(data.meta.org);
+  if (data.organization) facts.push(String(data.organization));
   if (facts.length) link.append(el("span", "pa-result__meta", facts.join(" · ")));
-  link.append(snippet(data));
+  link.append(snippet(data, item.terms));
   node.append(link);
   return node;
 }
@@ -196,7 +424,6 @@ function headerParts(target) {
 }
 
 let headerSeq = 0;
-let headerTimer = 0;
 
 function closeHeader(parts) {
   if (!parts || !parts.box) return;
@@ -210,20 +437,32 @@ function openHeader(parts) {
   parts.input.setAttribute("aria-expanded", "true");
 }
 
+let lastInput = 0;
+
 function scheduleHeaderSearch(parts) {
-  engine(); // start fetching the engine at once; only the query waits for the debounce
-  clearTimeout(headerTimer);
-  headerTimer = setTimeout(() => headerSearch(parts), DEBOUNCE_MS);
+  lastInput = performance.now();
+  headerSearch(parts);
+}
+
+// Resolves once typing has paused for SETTLE_MS.
+async function settled() {
+  for (;;) {
+    const wait = lastInput + SETTLE_MS - performance.now();
+    if (wait <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 async function headerSearch(parts) {
   const seq = ++headerSeq;
   const query = parts.input.value;
-  let words, results, items;
+  let words, terms, results, items;
   try {
-    ({ words, results } = await runSearch(query, {}));
+    ({ words, terms, results } = await runSearch(query, {}, () => seq !== headerSeq));
     if (seq !== headerSeq) return;
-    items = await loadItems(results, words, 0, HEADER_FETCHED, true);
+    await settled();
+    if (seq !== headerSeq) return;
+    items = await loadItems(results, words, terms, 0, HEADER_FETCHED, true);
   } catch (error) {
     if (seq !== headerSeq) return;
     parts.box.replaceChildren(el("p", "pa-search__note", "Search is unavailable: the index could not be loaded."));
@@ -237,7 +476,7 @@ async function headerSearch(parts) {
     return;
   }
   const list = el("div", "pa-search__list");
-  items.slice(0, HEADER_SHOWN).forEach((item, i) => list.append(resultNode("div", item.data, `pa-search-option-${i}`)));
+  items.slice(0, HEADER_SHOWN).forEach((item, i) => list.append(resultNode("div", item, `pa-search-option-${i}`)));
   const footer = el("a", "pa-search__all");
   footer.href = new URL(`search/?q=${encodeURIComponent(query.trim())}`, ROOT).href;
   footer.textContent = results.length
@@ -310,14 +549,13 @@ function readForm(form) {
 }
 
 async function fillFilters(form, state) {
-  const pagefind = await engine();
-  const available = await pagefind.filters();
+  const available = await indexFile("filters.json");
   for (const name of FILTERS) {
     const select = form.querySelector(`[data-pa-field="${name}"]`);
     if (!select) continue;
-    const counts = available[name] || {};
-    let values = Object.keys(counts);
-    values.sort(name === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b));
+    const rows = available[name] || [];
+    const counts = Object.fromEntries(rows.map((row) => [row[0], name === "year" ? row[2] - row[1] : row[1]]));
+    const values = rows.map((row) => row[0]); // sorted by the index: names A-Z, years newest first
     if (state[name] && !values.includes(state[name])) values.unshift(state[name]);
     for (const value of values) {
       const option = el("option", "", counts[value] === undefined ? value : `${value} (${counts[value]})`);
@@ -339,9 +577,9 @@ async function pageSearch(root) {
   const state = readForm(form);
   writeState(state);
   const filters = Object.fromEntries(FILTERS.map((n) => [n, state[n]]));
-  let words, results;
+  let words, terms, results;
   try {
-    ({ words, results } = await runSearch(state.q, filters));
+    ({ words, terms, results } = await runSearch(state.q, filters));
   } catch (error) {
     status.textContent = "Search is unavailable: the index could not be loaded.";
     return;
@@ -356,9 +594,9 @@ async function pageSearch(root) {
   status.textContent = `${results.length} paper${results.length === 1 ? "" : "s"} found.`;
   let shown = 0;
   const showMore = async () => {
-    const items = await loadItems(results, words, shown, shown + PAGE_SIZE, shown === 0 && words.length > 0);
+    const items = await loadItems(results, words, terms, shown, shown + PAGE_SIZE, shown === 0 && words.length > 0);
     if (seq !== pageSeq) return;
-    for (const item of items) list.append(resultNode("li", item.data));
+    for (const item of items) list.append(resultNode("li", item));
     shown += items.length;
     more.hidden = shown >= results.length;
     root.dataset.paShown = String(shown);
@@ -403,7 +641,7 @@ document.addEventListener("input", (event) => {
 document.addEventListener("focusin", (event) => {
   const parts = headerParts(event.target);
   if (parts && event.target === parts.input) {
-    engine().catch(() => {}); // warm up while the reader starts typing
+    meta().catch(() => {}); // warm up while the reader starts typing
     if (parts.box.childElementCount && parts.input.value) openHeader(parts);
   }
 });
