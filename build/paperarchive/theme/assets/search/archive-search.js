@@ -416,11 +416,23 @@ function resultNode(tag, item, id) {
 function headerParts(target) {
   const form = target.closest && target.closest("[data-pa-search]");
   if (!form) return null;
-  return {
-    form,
-    input: form.querySelector("[data-pa-search-input]"),
-    box: form.querySelector("[data-pa-search-results]"),
-  };
+  const input = form.querySelector("[data-pa-search-input]");
+  return { form, input, box: form.querySelector("[data-pa-search-results]") || addResultsBox(form, input) };
+}
+
+// The page carries only the form and its input; the results list and the combobox wiring are added here.
+function addResultsBox(form, input) {
+  const box = document.createElement("div");
+  box.id = "pa-search-results";
+  box.className = "pa-search__results";
+  box.hidden = true;
+  box.dataset.paSearchResults = "";
+  box.setAttribute("role", "listbox");
+  box.setAttribute("aria-label", "Search results");
+  form.append(box);
+  for (const [name, value] of [["role", "combobox"], ["aria-autocomplete", "list"], ["aria-expanded", "false"],
+    ["aria-controls", box.id], ["autocapitalize", "off"], ["spellcheck", "false"]]) input.setAttribute(name, value);
+  return box;
 }
 
 let headerSeq = 0;
