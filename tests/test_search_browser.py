@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium, open_tab, serve_site
+from browser import open_tab, serve_site
 from paperarchive import search
 from paperarchive.records import Paper
 from test_search import TABLE, check_ordering_rule, table_papers
@@ -35,10 +35,11 @@ def build(papers, tmp: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, browser):
+    # the session's one Playwright browser (conftest): a second sync Playwright in the same worker fails
     papers, _ = table_papers()
     site_dir, topics = build(papers, tmp_path_factory.mktemp("search-site"))
-    with serve_site(site_dir) as base, chromium() as browser:
+    with serve_site(site_dir) as base:
         yield base, browser, topics
 
 
