@@ -3,7 +3,6 @@
     python3 benchmarks/build.py                 # medians of 3 runs (corpus: 580 listings, 9,877 papers)
     python3 benchmarks/build.py --quick         # 1 run of each
     python3 benchmarks/build.py --scale 50000   # also a synthetic 50,000-paper archive (slow)
-    python3 benchmarks/build.py --with-search   # include the search index (see SEARCH below)
     python3 benchmarks/build.py --related corpus 20000 50000   # related papers only: time, agreement
 
 Every measured run is a fresh process, as a user runs it:
@@ -22,10 +21,6 @@ Every measured run is a fresh process, as a user runs it:
   same store, as on a developer's machine or with the folder kept between CI runs).
 * memory: ru_maxrss of the build process and, separately, of its largest child (the forked side
   job): the two share their copy-on-write pages, so their sum is an upper bound.
-
-SEARCH: the Pagefind index (55-85 s at 10k papers) is being replaced by a custom sharded index;
-until it lands, the build is measured with ``site.write_search_index`` stubbed out in the
-wrapper process (the table says so). ``--with-search`` measures the real one.
 """
 
 from __future__ import annotations
@@ -53,9 +48,7 @@ BUILD_WRAPPER = r"""
 import json, resource, sys
 from pathlib import Path
 from paperarchive import site
-config, store, site_dir, docs_dir, stub = sys.argv[1:6]
-if stub == "stub":
-    site.write_search_index = lambda out_dir, ctx: None  # benchmark only: see SEARCH in benchmarks/build.py
+config, store, site_dir, docs_dir = sys.argv[1:5]
 code = site.build(Path(config), Path(store), site_dir=Path(site_dir), docs_dir=Path(docs_dir))
 print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                   "child_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}), file=sys.stderr)
@@ -125,7 +118,7 @@ def measure_ingest(listings: Path, work: Path, runs: int) -> dict:
 # ---------------------------------------------------------------- build and bare MkDocs
 
 
-def measure_build(store: Path, work: Path, runs: int, stub_search: bool) -> dict:
+def measure_build(store: Path, work: Path, runs: int) -> dict:
     """``runs`` cold builds (each with an empty cache folder: a fresh CI machine), then ``runs``
     warm ones (a rebuild of the same store: store parse cache, topics and related papers cached)."""
     cold, warm, rss, child_rss, summaries = [], [], [], [], {}
@@ -136,7 +129,7 @@ def measure_build(store: Path, work: Path, runs: int, stub_search: bool) -> dict
                 shutil.rmtree(site_dir, ignore_errors=True)
                 shutil.rmtree(work / "docs", ignore_errors=True)
             took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir),
-                                str(work / "docs"), "stub" if stub_search else "real"],
+                                str(work / "docs")],
                                env=dict(env(), PAPERARCHIVE_CACHE_DIR=str(cache_of(run))))
             usage = last_json(done.stderr)
             (cold if kind == "cold" else warm).append(took)
@@ -251,7 +244,7 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "OVER BUDGET"
 
 
-def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: dict, stub: bool) -> list[str]:
+def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: dict) -> list[str]:
     papers = ing["papers"]
     b = statistics.median(built["seconds"])
     per_paper = sizes["bytes"] / papers
@@ -263,8 +256,7 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
         f"ingest again, nothing new      {fmt_runs(ing['again'])}   budget <= {BUDGET['again']:.0f} s   "
         f"{verdict(statistics.median(ing['again']) <= BUDGET['again'])}",
         f"  store files written          {ing['written']:7d}     budget 0   {verdict(ing['written'] == 0)}",
-        f"paperarchive build, cold cache {fmt_runs(built['seconds'])}"
-        + ("   [search index stubbed out]" if stub else "   [search index included]"),
+        f"paperarchive build, cold cache {fmt_runs(built['seconds'])}   (search index, API, feeds included)",
         f"  {built['summary']}",
         f"paperarchive build, warm cache {fmt_runs(built['warm'])}   (a rebuild of the same store)",
         f"  {built['warm_summary']}",
@@ -298,25 +290,24 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
     return lines
 
 
-def run_size(label: str, listings: Path, work: Path, runs: int, stub: bool, bare: bool) -> tuple[list[str], dict]:
+def run_size(label: str, listings: Path, work: Path, runs: int, bare: bool) -> tuple[list[str], dict]:
     print(f"[{label}] ingest ...", file=sys.stderr, flush=True)
     ing = measure_ingest(listings, work, runs)
     print(f"[{label}] build ...", file=sys.stderr, flush=True)
-    built = measure_build(ing["store"], work, runs, stub)
+    built = measure_build(ing["store"], work, runs)
     sizes = site_sizes(built["site"])
     bare_result = None
     if bare:
         print(f"[{label}] bare mkdocs ...", file=sys.stderr, flush=True)
         bare_result = measure_bare(built["docs"], work, runs)
     numbers = {"papers": ing["papers"], "build": statistics.median(built["seconds"]), "rss": built["rss"]}
-    return report_size(label, ing, built, bare_result, sizes, stub), numbers
+    return report_size(label, ing, built, bare_result, sizes), numbers
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="one run of each measurement instead of three")
     ap.add_argument("--scale", type=int, default=0, metavar="N", help="also N synthetic papers (benchmarks/synth.py)")
-    ap.add_argument("--with-search", action="store_true", help="include the search index in the build")
     ap.add_argument("--listings", type=Path, default=LISTINGS)
     ap.add_argument("--related", nargs="*", metavar="SIZE", default=None,
                     help="only the related-papers measurement, at these sizes (default: corpus 20000 50000)")
@@ -329,11 +320,10 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(measure_related(args.related or ["corpus", "20000", "50000"], Path(tmp))))
         return 0
     runs = 1 if args.quick else 3
-    stub = not args.with_search
     lines = [f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "
              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"]
     with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
-        corpus_lines, small = run_size("corpus", args.listings, Path(tmp) / "corpus", runs, stub, bare=True)
+        corpus_lines, small = run_size("corpus", args.listings, Path(tmp) / "corpus", runs, bare=True)
         lines += corpus_lines
         shutil.rmtree(Path(tmp) / "corpus", ignore_errors=True)
         if args.scale:
@@ -341,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), str(args.scale), "--out", str(synth)],
                            check=True, capture_output=True)
             # one run at scale: it is the growth that matters, and it takes minutes
-            scale_lines, big = run_size(f"synthetic {args.scale:,}", synth, Path(tmp) / "scale", 1, stub, bare=False)
+            scale_lines, big = run_size(f"synthetic {args.scale:,}", synth, Path(tmp) / "scale", 1, bare=False)
             lines += scale_lines
             growth = big["papers"] / small["papers"]
             lines.append(

@@ -95,7 +95,7 @@ def test_paper_pages_carry_no_navigation(seeds_site):
     paper = next((root / "site" / "papers").iterdir()) / "index.html"
     text = page_text(paper)
     assert "md-nav--primary" not in text and "md-sidebar" not in text
-    assert "assets/search/archive-search.js" in text and "assets/search/archive-search.css" in text
+    assert "assets/search/archive-search.js" in text and "assets/paperarchive/paperarchive.css" in text
 
 
 def test_no_html_page_exceeds_200_kb(seeds_site):
