@@ -46,7 +46,8 @@ def ctx():
 def site_url_of_config() -> str:
     from mkdocs.config import load_config
 
-    return load_config(config_file=str(CONFIG)).site_url
+    # docs_dir (generated/) need not exist yet in a fresh clone: point it at a folder that does
+    return load_config(config_file=str(CONFIG), docs_dir=str(CONFIG.parent / "content" / "pages")).site_url
 
 
 def html_pages(site_dir: Path):
