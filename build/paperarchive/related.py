@@ -495,17 +495,7 @@ def _best_k(scores: np.ndarray, k: int) -> np.ndarray:
         floor = np.full(rows, -1.0, dtype=scores.dtype)
     floor = np.maximum(floor - 10.0**-SCORE_DECIMALS, 0.0)
     row_of, column = np.nonzero((scores >= floor[:, None]) & (scores > 0))
-    rounded = np.round(scores[row_of, column].astype(np.float64), SCORE_DECIMALS)
-    positive = rounded > 0
-    row_of, column, rounded = row_of[positive], column[positive], rounded[positive]
-    order = np.lexsort((column, -rounded, row_of))
-    row_of, column = row_of[order], column[order]
-    first = np.searchsorted(row_of, np.arange(rows))
-    rank = np.arange(len(row_of)) - first[row_of]
-    chosen = rank < k
-    best = np.full((rows, k), -1, dtype=np.int64)
-    best[row_of[chosen], rank[chosen]] = column[chosen]
-    return best
+    return _best_pairs(rows, k, row_of, column, scores[row_of, column].astype(np.float64))
 
 
 def _tokens(texts: Sequence[tuple[str, str]]) -> list[str]:
