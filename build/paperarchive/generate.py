@@ -38,7 +38,6 @@ SITE_NAME = "Daily Papers Archive"
 PER_PAGE = 200  # papers per listing page: a day-style page of 200 is ~130 KB, below the 200 KB cap
 LATEST_DAYS_ON_HOME = 14
 FIRST_SENTENCE_MAX = 280
-DESCRIPTION_MAX = 160
 PAPER_TEMPLATE = "paper.html"
 LISTING_TEMPLATE = "listing.html"
 # Pages with these templates are a single block of raw HTML: Markdown would pass them through unchanged.

@@ -14,7 +14,6 @@ taxonomy (content/topics.yml) and the hand-written pages (content/pages/).
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
 import os
 import re
@@ -474,9 +473,6 @@ def site_url_of(site_dir: Path) -> str:
 
 
 def write_search_index(site_dir: Path, ctx: generate.SiteContext) -> None:
-    # The search stage is optional only while it is being written; once present, its errors are real.
-    if importlib.util.find_spec(f"{__package__}.search") is None:
-        return
     from . import search
 
     try:
