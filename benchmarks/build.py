@@ -11,10 +11,12 @@ Every measured run is a fresh process, as a user runs it:
   with nothing new; "files written" compares every store file's (mtime, inode, sha256) before
   and after the second run.
 * build: ``site.build`` (what ``paperarchive build`` calls; in a wrapper process only so that the
-  docs folder can be a temporary one and the process can print its own peak RSS).
-* bare MkDocs: ``mkdocs build`` of the pages that build generated (the same mkdocs.yml through
-  INHERIT, so the same theme and the same paperarchive plugin), i.e. what MkDocs itself costs.
-  The ratio build / bare is the pipeline's own overhead.
+  process can print its own peak RSS). It renders the pages in as many processes as there are
+  cores (render.py); "one process" is the same build with PAPERARCHIVE_JOBS=1 (no process forked:
+  no parallel rendering, side job or related-papers prefetch), to show what the cores buy.
+* bare MkDocs: ``mkdocs build`` of the same pages, written to disk by ``paperarchive generate``
+  (untimed), with the same mkdocs.yml through INHERIT (the same theme and the same paperarchive
+  plugin), i.e. what MkDocs itself costs on one core. The ratio build / bare is the budget line.
 * caches (records.py: the store's parse cache; topics.py: each paper's topics; related.py:
   the related papers of an unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
   measured cold (an empty cache folder per run: a fresh CI machine) and warm (a rebuild of the
@@ -48,8 +50,8 @@ BUILD_WRAPPER = r"""
 import json, resource, sys
 from pathlib import Path
 from paperarchive import site
-config, store, site_dir, docs_dir = sys.argv[1:5]
-code = site.build(Path(config), Path(store), site_dir=Path(site_dir), docs_dir=Path(docs_dir))
+config, store, site_dir = sys.argv[1:4]
+code = site.build(Path(config), Path(store), site_dir=Path(site_dir))
 print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                   "child_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}), file=sys.stderr)
 """
@@ -120,24 +122,36 @@ def measure_ingest(listings: Path, work: Path, runs: int) -> dict:
 
 def measure_build(store: Path, work: Path, runs: int) -> dict:
     """``runs`` cold builds (each with an empty cache folder: a fresh CI machine), then ``runs``
-    warm ones (a rebuild of the same store: store parse cache, topics and related papers cached)."""
-    cold, warm, rss, child_rss, summaries = [], [], [], [], {}
-    for kind, cache_of in (("cold", lambda run: work / f"build-cache-{run}"), ("warm", lambda run: work / "build-cache-0")):
+    warm ones (a rebuild of the same store: store parse cache, topics and related papers cached),
+    then ``runs`` warm ones in one process (PAPERARCHIVE_JOBS=1)."""
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "serial": []}
+    rss, child_rss, summaries = [], [], {}
+    kinds = (("cold", lambda run: work / f"build-cache-{run}", {}),
+             ("warm", lambda run: work / "build-cache-0", {}),
+             ("serial", lambda run: work / "build-cache-0", {"PAPERARCHIVE_JOBS": "1"}))
+    for kind, cache_of, extra_env in kinds:
         for run in range(runs):
             site_dir = work / "site"
             if kind == "cold":  # a fresh machine has no site/ either; a rebuild replaces (and deletes) the old one
                 shutil.rmtree(site_dir, ignore_errors=True)
-                shutil.rmtree(work / "docs", ignore_errors=True)
-            took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir),
-                                str(work / "docs")],
-                               env=dict(env(), PAPERARCHIVE_CACHE_DIR=str(cache_of(run))))
+            took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir)],
+                               env=dict(env(), PAPERARCHIVE_CACHE_DIR=str(cache_of(run)), **extra_env))
             usage = last_json(done.stderr)
-            (cold if kind == "cold" else warm).append(took)
-            rss.append(usage["rss"])
-            child_rss.append(usage["child_rss"])
+            times[kind].append(took)
+            if kind != "serial":
+                rss.append(usage["rss"])
+                child_rss.append(usage["child_rss"])
             summaries[kind] = done.stderr.strip().splitlines()[-2]
-    return {"seconds": cold, "warm": warm, "rss": max(rss), "child_rss": max(child_rss), "summary": summaries["cold"],
-            "warm_summary": summaries["warm"], "site": work / "site", "docs": work / "docs"}
+    return {"seconds": times["cold"], "warm": times["warm"], "serial": times["serial"], "rss": max(rss),
+            "child_rss": max(child_rss), "summary": summaries["cold"], "warm_summary": summaries["warm"],
+            "serial_summary": summaries["serial"], "site": work / "site"}
+
+
+def generate_docs(store: Path, docs: Path) -> Path:
+    """The same pages, as Markdown files (``paperarchive generate``), for the bare MkDocs runs."""
+    timed([sys.executable, "-m", "paperarchive", "generate", "--config", str(CONFIG), "--store", str(store),
+           "--out", str(docs)], env=env())
+    return docs
 
 
 def measure_bare(docs: Path, work: Path, runs: int) -> dict:
@@ -260,6 +274,8 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
         f"  {built['summary']}",
         f"paperarchive build, warm cache {fmt_runs(built['warm'])}   (a rebuild of the same store)",
         f"  {built['warm_summary']}",
+        f"  the same, one process        {fmt_runs(built['serial'])}   (PAPERARCHIVE_JOBS=1: nothing forked)",
+        f"  {built['serial_summary']}",
     ]
     if bare is not None:
         m = statistics.median(bare["seconds"])
@@ -272,7 +288,8 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
             "   (both into an empty folder)",
             f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   {verdict(w / m2 <= BUDGET['ratio'])}"
             "   (both replacing their old site)",
-            f"  our own work, cold / warm    {b - m:7.2f} s / {w - m2:.2f} s",
+            f"  our own work, one process    {statistics.median(built['serial']) - m2:7.2f} s"
+            "   (a rebuild in one process minus the bare rebuild: what the pipeline adds on one core)",
         ]
     lines += [
         f"published bytes                {sizes['bytes'] / 2**20:7.1f} MB in site/ ({sizes['html_pages']:,} HTML pages)",
@@ -299,7 +316,7 @@ def run_size(label: str, listings: Path, work: Path, runs: int, bare: bool) -> t
     bare_result = None
     if bare:
         print(f"[{label}] bare mkdocs ...", file=sys.stderr, flush=True)
-        bare_result = measure_bare(built["docs"], work, runs)
+        bare_result = measure_bare(generate_docs(ing["store"], work / "docs"), work, runs)
     numbers = {"papers": ing["papers"], "build": statistics.median(built["seconds"]), "rss": built["rss"]}
     return report_size(label, ing, built, bare_result, sizes), numbers
 

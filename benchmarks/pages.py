@@ -59,7 +59,7 @@ def main() -> int:
         err = io.StringIO()
         t = time.perf_counter()
         report = site.build_site(ROOT / "mkdocs.yml", papers, taxonomy, site_dir=tmp / "site",
-                                 docs_dir=tmp / "docs", strict=True, err=err)
+                                 strict=True, err=err)
         build_s = time.perf_counter() - t
 
         files = [p for p in (tmp / "site").rglob("*") if p.is_file()]

@@ -150,8 +150,7 @@ def archive_site(papers: list[Paper], topics_of, workdir: Path) -> tuple[Path, f
 
     config = ROOT / "mkdocs.yml"
     taxonomy = site.load_taxonomy_for(config)
-    site.build_site(config, papers[:5], taxonomy, site_dir=workdir / "site", docs_dir=workdir / "docs",
-                    err=open(os.devnull, "w"))
+    site.build_site(config, papers[:5], taxonomy, site_dir=workdir / "site", err=open(os.devnull, "w"))
     for paper in papers:  # the result "fragments": what site.write_extras writes for every paper
         topics = [slug_for_title(name) for name in topics_of.get(paper.id, ())]  # topic ids
         api.write_json(workdir / "site" / api.paper_path(paper.id), api.paper_document(paper, topics))

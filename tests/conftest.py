@@ -48,11 +48,11 @@ def ingest_into(store: Path, files: list[Path]) -> Path:
     return store
 
 
-def build_into(store: Path, site_dir: Path, docs_dir: Path, strict: bool = False) -> Path:
-    """Build the site from ``store`` into ``site_dir``, generating the Markdown into ``docs_dir``."""
+def build_into(store: Path, site_dir: Path, strict: bool = False) -> Path:
+    """Build the site from ``store`` into ``site_dir`` (``paperarchive build``)."""
     from paperarchive import site
 
-    status = site.build(config=MKDOCS_YML, store=store, site_dir=site_dir, docs_dir=docs_dir, strict=strict)
+    status = site.build(config=MKDOCS_YML, store=store, site_dir=site_dir, strict=strict)
     assert status == 0, f"site.build exited {status} for store {store}"
     assert (site_dir / "index.html").is_file(), f"site.build wrote no {site_dir}/index.html"
     return site_dir
@@ -94,9 +94,8 @@ def seed_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory, seed_store) -> Path:
     """The site built from ``seed_store`` (a site/ folder: index.html at its top)."""
-    scratch = _run_scratch(tmp_path_factory)
     with _without_date_env():
-        return _once(tmp_path_factory, "seed-site", lambda folder: build_into(seed_store, folder, scratch / "seed-docs"))
+        return _once(tmp_path_factory, "seed-site", lambda folder: build_into(seed_store, folder))
 
 
 @pytest.fixture(scope="session")
@@ -107,11 +106,8 @@ def hostile_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory, hostile_store) -> Path:
-    scratch = _run_scratch(tmp_path_factory)
     with _without_date_env():
-        return _once(
-            tmp_path_factory, "hostile-site", lambda folder: build_into(hostile_store, folder, scratch / "hostile-docs")
-        )
+        return _once(tmp_path_factory, "hostile-site", lambda folder: build_into(hostile_store, folder))
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,15 @@ at, and the machine's time zone (UTC-12 against UTC+14, so that the local date a
 from __future__ import annotations
 
 import hashlib
+import io
 import time
 from pathlib import Path
 
 import pytest
 
-from paperarchive import generate
+from paperarchive import generate, site
 
-from conftest import build_into
+from conftest import MKDOCS_YML, build_into
 
 EARLIEST_ZONE = "Etc/GMT+12"  # UTC-12 (POSIX signs are inverted)
 LATEST_ZONE = "Pacific/Kiritimati"  # UTC+14
@@ -54,7 +55,9 @@ def build_in_zone(store: Path, folder: Path, zone: str, epoch: str | None) -> Pa
             else:
                 patch.setenv("SOURCE_DATE_EPOCH", epoch)
             time.tzset()
-            return build_into(store, folder / "site", folder / "docs")
+            # the Markdown as `paperarchive generate` writes it (the build hands it to MkDocs in memory)
+            assert site.generate_only(MKDOCS_YML, store, folder / "docs", err=io.StringIO()) == 0
+            return build_into(store, folder / "site")
     finally:
         time.tzset()  # back to the zone the environment names again
 

@@ -31,7 +31,7 @@ def built(tmp_path_factory):
     err = io.StringIO()
     try:
         report = site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=root / "site",
-                                 docs_dir=root / "docs", strict=True, err=err)
+                                 strict=True, err=err)
     finally:
         mp.undo()
     assert report.warnings == 0, err.getvalue()

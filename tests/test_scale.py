@@ -83,12 +83,11 @@ from paperarchive import site  # noqa: E402
 @pytest.mark.parametrize("parallel", [True, False], ids=["forked", "inline"])
 def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch, parallel):
     papers = synthetic_papers(12)
-    site_dir, docs = tmp_path / "site", tmp_path / "docs"
+    site_dir = tmp_path / "site"
     monkeypatch.setattr(site, "write_search_index", lambda out_dir, ctx: (out_dir / "index-stub.txt").write_text("x"))
-    first = site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, docs_dir=docs,
-                            err=io.StringIO(), side_job=parallel)
+    first = site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO(), side_job=parallel)
     assert first.side_in_parallel == parallel
-    assert (site_dir / "index-stub.txt").read_text() == "x"  # the side job's files are moved into the site
+    assert (site_dir / "index-stub.txt").read_text() == "x"  # the side job writes into the new site
     assert (site_dir / "papers" / "paper-00000" / "index.html").is_file()
     before = sorted(p.relative_to(site_dir) for p in site_dir.rglob("*"))
 
@@ -97,10 +96,9 @@ def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, mon
 
     monkeypatch.setattr(site, "write_search_index", broken)
     with pytest.raises(site.BuildFailed, match="search index and extras: OSError: disk full"):
-        site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, docs_dir=docs,
-                        err=io.StringIO(), side_job=parallel)
+        site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO(), side_job=parallel)
     assert sorted(p.relative_to(site_dir) for p in site_dir.rglob("*")) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"]  # no staging or side folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
 
 
 # ---------------------------------------------------------------- the caches and the second process behind a fast build

@@ -30,7 +30,7 @@ def build(papers, tmp: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
     config = ROOT / "mkdocs.yml"
     taxonomy = site.load_taxonomy_for(config)
     topics = generate.build_context(papers, taxonomy).topic_names_of()
-    site.build_site(config, papers, taxonomy, site_dir=tmp / "site", docs_dir=tmp / "docs")
+    site.build_site(config, papers, taxonomy, site_dir=tmp / "site")
     return tmp / "site", topics
 
 

@@ -1,6 +1,6 @@
 """The site stage end to end: MkDocs + Material builds of the seeds and of the hostile fixture papers.
 
-Every build goes into tmp folders (docs_dir and site_dir), never the repo's generated/ or site/.
+Every build goes into tmp folders, never the repo's generated/ or site/.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def fixture_sites(tmp_path_factory):
         err = io.StringIO()
         reports.append(
             site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=root / name / "site",
-                            docs_dir=root / name / "docs", strict=True, err=err)
+                            strict=True, err=err)
         )
         errs.append(err.getvalue())
     mp.undo()
@@ -58,7 +58,7 @@ def seeds_site(tmp_path_factory):
     listings = sorted((ROOT / "content" / "listings").glob("*.txt"))
     assert ingest.ingest_files(listings, store=store, listed_on=None, strict=False) == 0
     err = io.StringIO()
-    rc = site.build(CONFIG, store, site_dir=root / "site", strict=True, docs_dir=root / "docs", err=err)
+    rc = site.build(CONFIG, store, site_dir=root / "site", strict=True, err=err)
     return root, rc, err.getvalue()
 
 
@@ -204,9 +204,9 @@ def test_failed_build_keeps_the_previous_site(fixture_sites, tmp_path):
     err = io.StringIO()
     with pytest.raises(site.BuildFailed, match="TemplateSyntaxError"):
         site.build_site(broken, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
-                        docs_dir=tmp_path / "docs", strict=True, err=err)
+                        strict=True, err=err)
     assert tree_digest(site_dir) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "docs", "mkdocs.yml", "site", "theme"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "mkdocs.yml", "site", "theme"]
 
 
 def test_a_failing_search_index_keeps_the_previous_site(fixture_sites, tmp_path, monkeypatch):
@@ -221,14 +221,14 @@ def test_a_failing_search_index_keeps_the_previous_site(fixture_sites, tmp_path,
     monkeypatch.setattr(site, "write_search_index", broken_index)
     with pytest.raises(site.BuildFailed, match="broken on purpose"):
         site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
-                        docs_dir=tmp_path / "docs", err=io.StringIO())
+                        err=io.StringIO())
     assert tree_digest(site_dir) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_a_missing_store_is_one_clear_message(tmp_path):
     err = io.StringIO()
-    rc = site.build(CONFIG, tmp_path / "nope", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs", err=err)
+    rc = site.build(CONFIG, tmp_path / "nope", site_dir=tmp_path / "site", err=err)
     assert rc == 1
     assert f"paperarchive build: {tmp_path / 'nope'}: no such store folder" in err.getvalue()
     assert not (tmp_path / "site").exists()
@@ -246,6 +246,6 @@ def test_skipping_the_markdown_parser_for_raw_html_pages_changes_no_byte(fixture
     monkeypatch.setattr(mkdocs_plugin, "_render_empty",
                         lambda page, config, files: calls.append(1) or Page.render(page, config, files))
     site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=tmp_path / "site",
-                    docs_dir=tmp_path / "docs", strict=True, err=io.StringIO())
+                    strict=True, err=io.StringIO())
     assert calls, "the fixture has raw-HTML pages"
     assert tree_digest(tmp_path / "site") == tree_digest(root / "a" / "site")

@@ -1,9 +1,10 @@
-"""Records to Markdown: every page of the site, as files in MkDocs' docs_dir.
+"""Records to Markdown: every page of the site, for MkDocs (``paperarchive build`` hands the pages to
+it in memory; ``paperarchive generate`` writes them into docs_dir).
 
 Read everything, then write: ``build_context(papers, taxonomy)`` computes every grouping once
 (papers by day, month, topic; prev/next days; topics per paper) into a frozen ``SiteContext``;
 ``render_pages(ctx)`` turns it into ``{docs path: Markdown text}``; ``write_pages`` writes the files
-whose bytes changed and removes stale ones (so live reload and rebuilds touch little).
+whose bytes changed and removes stale ones.
 
 Untrusted text (titles, abstracts, organisation and author names, URLs from abstracts) never reaches
 Markdown as Markdown: page bodies are block-level raw HTML, which Python-Markdown stashes untouched,
@@ -866,17 +867,24 @@ def render_pages(ctx: SiteContext) -> dict[str, str]:
     return pages
 
 
+def site_pages(ctx: SiteContext, extra_files: Mapping[str, bytes] | None = None) -> dict[str, str | bytes]:
+    """Every generated page (text) and the extra files (bytes, e.g. the hand-written pages), by docs path."""
+    pages: dict[str, str | bytes] = dict(render_pages(ctx))
+    for path, data in (extra_files or {}).items():
+        if path in pages:
+            raise ValueError(f"{path}: a hand-written page cannot replace a generated one")
+        pages[path] = data
+    return pages
+
+
 def write_pages(ctx: SiteContext, out_dir: Path, extra_files: Mapping[str, bytes] | None = None) -> int:
     """Write every page (and extra files, e.g. the hand-written pages) into out_dir.
 
     Only files whose bytes differ are written; files in out_dir that are no longer
     part of the site are removed. Returns the number of files the folder now holds.
     """
-    wanted: dict[str, bytes] = {path: text.encode("utf-8") for path, text in render_pages(ctx).items()}
-    for path, data in (extra_files or {}).items():
-        if path in wanted:
-            raise ValueError(f"{path}: a hand-written page cannot replace a generated one")
-        wanted[path] = data
+    wanted = {path: data.encode("utf-8") if isinstance(data, str) else data
+              for path, data in site_pages(ctx, extra_files).items()}
     return sync_folder(out_dir, wanted, manifest=True)
 
 
@@ -985,5 +993,6 @@ __all__ = [
     "esc",
     "first_sentence",
     "render_pages",
+    "site_pages",
     "write_pages",
 ]

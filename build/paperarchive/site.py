@@ -1,8 +1,9 @@
 """The site stage: store -> Markdown (generate.py) -> MkDocs + Material -> site/.
 
 ``build`` renders into a temporary folder beside ``site/`` and swaps it in only when everything
-succeeded, so a failed build leaves the previous site intact. After MkDocs, the same folder gets
-the search index (search.write_index) and one redirect page per retired paper id.
+succeeded, so a failed build leaves the previous site intact. Beside MkDocs, the same folder gets
+the search index (search.write_index), the JSON API, feeds and citations; after it, one redirect
+page per retired paper id.
 
 Determinism: when SOURCE_DATE_EPOCH is unset, the MkDocs run gets one derived from the content
 (the newest date it knows), so the sitemap's lastmod and sitemap.xml.gz never carry the wall clock.
@@ -26,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from . import generate, related
+from . import generate, related, render
 from .progress import Progress, summary
 from .records import Paper
 
@@ -77,7 +78,6 @@ def build(
     store: Path,
     site_dir: Path | None = None,
     strict: bool = False,
-    docs_dir: Path | None = None,
     *,
     err: TextIO | None = None,
 ) -> int:
@@ -88,7 +88,7 @@ def build(
         try:
             papers = load_papers(store, strict=strict, err=err)
             taxonomy = load_taxonomy_for(config)
-            report = build_site(config, papers, taxonomy, site_dir=site_dir, strict=strict, docs_dir=docs_dir, err=err,
+            report = build_site(config, papers, taxonomy, site_dir=site_dir, strict=strict, err=err,
                                 started=start, progress=bar)
         except BuildFailed as exc:
             bar.close()
@@ -154,7 +154,6 @@ def build_site(
     taxonomy,
     site_dir: Path | None = None,
     strict: bool = False,
-    docs_dir: Path | None = None,
     *,
     err: TextIO | None = None,
     started: float | None = None,
@@ -163,14 +162,12 @@ def build_site(
 ) -> BuildReport:
     """Papers -> site_dir, atomically: raises BuildFailed and leaves site_dir as it was on any failure.
 
-    MkDocs renders on one core. The files that only need the context, not the rendered pages
-    (search index, JSON API, feeds, citations: ``write_side_files``), are written by a forked
-    side job into a folder of their own while the pages are written and MkDocs runs, then moved
-    into the new site.
-    The output is the same as writing them after MkDocs (a side file wins over a page, as it
-    did when written last); any failure of either fails the build and keeps the old site.
-    ``side_job=False`` writes them after MkDocs in this process (``serve`` does: it builds from a
-    server thread, and forking a threaded process is unsafe).
+    Both cores work: MkDocs' page rendering is split over processes (render.py), and the files
+    that only need the context, not the rendered pages (search index, JSON API, feeds, citations:
+    ``write_side_files``), are written by a forked side job into the same staging folder while
+    the Markdown is written and MkDocs runs; the two never write the same path.
+    ``side_job=False`` does everything in this process, the side files after MkDocs (``serve``
+    does: it builds from a server thread, and forking a threaded process is unsafe).
     """
     err = err or sys.stderr
     bar = progress or Progress(err)
@@ -181,73 +178,72 @@ def build_site(
     prefetch = related.Prefetch.start(papers, generate.RELATED_COUNT)
     try:
         with _MkDocsLog(err) as log:
-            return _build_site(config, papers, taxonomy, site_dir, strict, docs_dir, err, t0, bar, side_job, log)
+            return _build_site(config, papers, taxonomy, site_dir, strict, err, t0, bar, side_job, log)
     finally:
         if prefetch is not None:
             prefetch.cancel()
 
 
 def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Path | None, strict: bool,
-                docs_dir: Path | None, err: TextIO, t0: float, bar: Progress, side_job: bool,
-                log: "_MkDocsLog") -> BuildReport:
-    mkdocs_config = _load_mkdocs_config(config, docs_dir=docs_dir, site_dir=site_dir, strict=strict)
-    final_site = Path(mkdocs_config.site_dir)
-    docs = Path(mkdocs_config.docs_dir)
-    bar.stage("generating pages")
-    # site_url in the context: the side job's feeds need it and run before index.html exists
-    remembered = _remembering(taxonomy)
-    ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
-                                 site_url=mkdocs_config.site_url or None)
-    if remembered is not None:
-        remembered.save()
-    final_site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
-    side_dir = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.side-", dir=final_site.parent))
-    side: SideJob | None = None
-    plugin = _archive_plugin_of(mkdocs_config)
-    try:
-        # the side job needs the context only: it starts before the pages are written
-        side = SideJob.start(side_dir, ctx, parallel=side_job)
-        pages = generate.write_pages(ctx, docs, hand_written_pages(config))
-        t1 = time.perf_counter()
-        os.chmod(staging, 0o755)
-        mkdocs_config.site_dir = str(staging)
-        plugin.on_page = bar.advance
-        bar.stage("rendering pages", pages)
-        with _source_date_epoch(ctx.newest_date):
-            _run_mkdocs(mkdocs_config)
-        if strict and log.warnings:
-            raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
-        t2 = time.perf_counter()
-        drop_unused_theme_files(staging)
-        bar.stage("search index and extras")
-        side_seconds = side.wait()
-        move_tree(side_dir, staging)
-        redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
-        t3 = time.perf_counter()
-        bar.stage("swapping the new site in")
-        _swap_in(staging, final_site)
-        t4 = time.perf_counter()
-    except BaseException:
-        if side is not None:
-            side.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        plugin.on_page = None
-        shutil.rmtree(side_dir, ignore_errors=True)
-    return BuildReport(
-        papers=len(ctx.papers),
-        pages=pages,
-        redirects=redirects,
-        warnings=log.warnings,
-        generate_seconds=t1 - t0,
-        mkdocs_seconds=t2 - t1,
-        extras_seconds=t3 - t2,
-        swap_seconds=t4 - t3,
-        side_seconds=side_seconds,
-        side_in_parallel=side.parallel,
-    )
+                err: TextIO, t0: float, bar: Progress, side_job: bool, log: "_MkDocsLog") -> BuildReport:
+    with tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
+        # the pages reach MkDocs in memory (ArchivePlugin.pages): its docs_dir is an empty folder
+        mkdocs_config = _load_mkdocs_config(config, docs_dir=Path(empty_docs), site_dir=site_dir, strict=strict)
+        final_site = Path(mkdocs_config.site_dir)
+        bar.stage("generating pages")
+        # site_url in the context: the side job's feeds need it and run before index.html exists
+        remembered = _remembering(taxonomy)
+        ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
+                                     site_url=mkdocs_config.site_url or None)
+        if remembered is not None:
+            remembered.save()
+        final_site.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
+        plugin = _archive_plugin_of(mkdocs_config)
+        side: SideJob | None = None
+        try:
+            # the side job needs the context only: it starts before the pages are made, and writes
+            # into the staging folder beside MkDocs (its files and MkDocs' never share a path)
+            side = SideJob.start(staging, ctx, parallel=side_job)
+            plugin.pages = generate.site_pages(ctx, hand_written_pages(config))
+            pages = len(plugin.pages)
+            t1 = time.perf_counter()
+            os.chmod(staging, 0o755)
+            mkdocs_config.site_dir = str(staging)
+            bar.stage("rendering pages", pages)
+            with _source_date_epoch(ctx.newest_date):
+                _run_mkdocs(mkdocs_config, jobs=render.default_jobs() if side_job else 1,
+                            on_page=lambda done: bar.advance(done - bar.done))
+            if strict and log.warnings:
+                raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
+            t2 = time.perf_counter()
+            drop_unused_theme_files(staging)
+            bar.stage("search index and extras")
+            side_seconds = side.wait()
+            redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
+            t3 = time.perf_counter()
+            bar.stage("swapping the new site in")
+            _swap_in(staging, final_site)
+            t4 = time.perf_counter()
+        except BaseException:
+            if side is not None:
+                side.cancel()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            plugin.pages = None
+        return BuildReport(
+            papers=len(ctx.papers),
+            pages=pages,
+            redirects=redirects,
+            warnings=log.warnings,
+            generate_seconds=t1 - t0,
+            mkdocs_seconds=t2 - t1,
+            extras_seconds=t3 - t2,
+            swap_seconds=t4 - t3,
+            side_seconds=side_seconds,
+            side_in_parallel=side.parallel,
+        )
 
 
 def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
@@ -332,19 +328,6 @@ def _parallel_allowed() -> bool:
     return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def move_tree(source: Path, target: Path) -> None:
-    """Move everything under source into target: whole folders by one rename where target has none."""
-    for entry in sorted(os.listdir(source)):
-        src, dst = source / entry, target / entry
-        if src.is_dir() and not src.is_symlink():
-            if dst.is_dir():
-                move_tree(src, dst)
-                continue
-            if dst.exists():
-                dst.unlink()
-        os.replace(src, dst)
-
-
 def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
     from . import records
 
@@ -403,15 +386,13 @@ def write_extras(site_dir: Path, ctx: generate.SiteContext) -> None:
 def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
     from . import api
 
-    for paper in ctx.papers:
-        api.write_json(site_dir / api.paper_path(paper.id), api.paper_document(paper, ctx.topics_of[paper.id]))
-    for day in ctx.days:
-        api.write_json(site_dir / api.day_path(day), api.day_document(day, ctx.by_day[day]))
-    for topic in ctx.topics:
-        papers = ctx.by_topic.get(topic.id, ())
-        api.write_json(site_dir / api.topic_path(topic.id), api.topic_document(topic.id, topic.name, topic.description, papers))
-    for org in ctx.orgs:
-        api.write_json(site_dir / api.org_path(org.id), api.org_document(org.id, org.name, ctx.by_org[org.id]))
+    documents = [(api.paper_path(p.id), api.paper_document(p, ctx.topics_of[p.id])) for p in ctx.papers]
+    documents += [(api.day_path(day), api.day_document(day, ctx.by_day[day])) for day in ctx.days]
+    documents += [(api.topic_path(t.id), api.topic_document(t.id, t.name, t.description, ctx.by_topic.get(t.id, ())))
+                  for t in ctx.topics]
+    documents += [(api.org_path(o.id), api.org_document(o.id, o.name, ctx.by_org[o.id])) for o in ctx.orgs]
+    for path, document in documents:
+        _write_file(site_dir / path, api.encode_json(document))
 
 
 def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> None:
@@ -558,12 +539,12 @@ def _archive_plugin_of(mkdocs_config):
     return plugin
 
 
-def _run_mkdocs(mkdocs_config) -> None:
-    from mkdocs.commands.build import build as mkdocs_build
+def _run_mkdocs(mkdocs_config, jobs: int, on_page: render.OnPage) -> None:
+    """MkDocs' build into the new (empty, so not cleaned) staging folder, its pages rendered by ``jobs`` processes."""
     from mkdocs.exceptions import MkDocsException
 
     try:
-        mkdocs_build(mkdocs_config)
+        render.build(mkdocs_config, jobs=jobs, clean=False, on_page=on_page)
     except MkDocsException as exc:
         raise BuildFailed(f"MkDocs: {exc}") from None
     except Exception as exc:  # a template error, a bad file: still one clear line, and site/ untouched
