@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin
 
 from paperarchive import records, render, site
 from paperarchive.mkdocs_plugin import as_read_from_disk, walk_order
@@ -158,3 +159,17 @@ def test_default_jobs_follows_the_environment(monkeypatch):
     assert render.default_jobs() == 1
     monkeypatch.setenv("PAPERARCHIVE_JOBS", "3")
     assert render.default_jobs() == 3
+
+
+def test_an_unknown_plugin_keeps_the_rendering_in_one_process(seed_store, tmp_path, monkeypatch):
+    allow_forking(monkeypatch)
+    assert site.generate_only(MKDOCS_YML, seed_store, tmp_path / "docs", err=io.StringIO()) == 0
+    config = load_config(config_file=str(MKDOCS_YML), docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "site"))
+    config.plugins["stateful"] = BasePlugin()
+    shares = []
+    render_share = render._render_share
+    monkeypatch.setattr(render, "_render_share", lambda share, doc_files, *rest: (
+        shares.append((len(share), len(doc_files))), render_share(share, doc_files, *rest)))
+    render.build(config, jobs=2)
+    assert len(shares) == 1 and shares[0][0] == shares[0][1] > 600  # every page, in this process
+    assert (tmp_path / "site" / "about" / "index.html").is_file()

@@ -20,6 +20,10 @@ What differs from MkDocs, on purpose:
   parent's handlers (``--strict``, the build's message count) see all of them, in page order
   per process rather than interleaved;
 * ``on_page(done)`` reports the pages rendered so far by all processes (the progress bar).
+
+A plugin that gathers state in the page-rendering events (``on_page_context``, ``on_post_page``)
+would see only its own process's pages, so the pages are rendered in parallel only when every
+plugin of the config is one known not to (``PARALLEL_SAFE_PLUGINS``); otherwise in one process.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from typing import Callable, Sequence
 log = logging.getLogger("mkdocs.commands.build")
 
 OnPage = Callable[[int], None]
+# plugins whose page-rendering events keep no state across pages (mkdocs.yml lists only these)
+PARALLEL_SAFE_PLUGINS = frozenset({"paperarchive"})
 
 
 class WorkerFailed(Exception):
@@ -92,6 +98,8 @@ def build(config, *, jobs: int = 1, clean: bool = True, on_page: OnPage | None =
             _build_extra_template(template, files, config, nav)
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        if not PARALLEL_SAFE_PLUGINS.issuperset(config.plugins):
+            jobs = 1
         _render_pages(doc_files, files, config, nav, env, max(1, min(jobs, len(doc_files))), on_page)
 
         config.plugins.on_post_build(config=config)
