@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "build"))
 
 from paperarchive import parse  # noqa: E402
-from paperarchive.records import Entry  # noqa: E402
+from paperarchive.records import Entry, fold_title  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "expected.jsonl"
 START = date(2024, 5, 27)
@@ -67,23 +67,30 @@ def weekdays(start: date):
         day += timedelta(days=1)
 
 
-def synthetic_title(rng: random.Random, titles: list[list[str]], serial: int) -> str:
-    """Half of one real title and half of another; the serial keeps every title distinct."""
-    a, b = rng.choice(titles), rng.choice(titles)
-    words = a[: max(1, len(a) // 2)] + b[len(b) // 2 :]
-    return " ".join(words) + f" {serial:x}"
+def synthetic_title(rng: random.Random, titles: list[list[str]], taken: set[str]) -> str:
+    """Half of one real title and half of another, drawn again until no other paper has it
+    (a serial number would make every title longer than the real ones)."""
+    while True:
+        a, b = rng.choice(titles), rng.choice(titles)
+        title = " ".join(a[: max(1, len(a) // 2)] + b[len(b) // 2 :])
+        if fold_title(title) not in taken:  # the store would merge papers whose folded titles match
+            taken.add(fold_title(title))
+            return title
 
 
 def synthetic_abstract(rng: random.Random, template: str, sentences: list[str]) -> str:
-    """Real sentences drawn at random until the text is as long as a real abstract."""
+    """Real sentences drawn at random while a sentence brings the text nearer the length of a
+    real abstract (stopping only past it would make abstracts half a sentence too long)."""
     target = len(template)
     out: list[str] = []
-    length = 0
-    while length < target:
+    length = -1
+    while True:
         sentence = rng.choice(sentences)
+        longer = length + 1 + len(sentence)
+        if out and abs(longer - target) >= abs(length - target):
+            return " ".join(out)
         out.append(sentence)
-        length += len(sentence) + 1
-    return " ".join(out)
+        length = longer
 
 
 def _sentence(text: str) -> str:
@@ -101,6 +108,7 @@ def synthesize(n: int, seed: int = 0) -> dict[date, list[Entry]]:
     listings: dict[date, list[Entry]] = {}
     days = weekdays(START)
     serial = 0
+    taken = {fold_title(e.title) for e in real}
     while serial < n:
         listed = next(days)
         batch = []
@@ -112,7 +120,7 @@ def synthesize(n: int, seed: int = 0) -> dict[date, list[Entry]]:
                     model,
                     listing=f"{listed.isoformat()}.txt",
                     listed=listed,
-                    title=synthetic_title(rng, titles, serial),
+                    title=synthetic_title(rng, titles, taken),
                     abstract=synthetic_abstract(rng, model.abstract, sentences),
                     published=listed - delay,
                 )
@@ -139,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     listings = synthesize(args.n, args.seed)
     files = write_listings(listings, args.out)
     print(f"wrote {args.n} papers in {files} listings to {args.out}")
+    made = [e for entries in listings.values() for e in entries]
+    real = real_entries()
+    for field in ("title", "abstract"):
+        mean = lambda entries: sum(len(getattr(e, field)) for e in entries) / len(entries)
+        print(f"  mean {field} length {mean(made):7.1f} characters (the real papers: {mean(real):.1f})")
     return 0
 
 
