@@ -158,7 +158,7 @@ export function decodeDocs(text, withCodes, visit) {
 // ------------------------------------------------------------------ the query
 
 // The query as index words: each is a term (its stem); the last one, unless followed by a space,
-// is also a prefix (the reader is still typing it).
+// is also a prefix (the reader is still typing it); `done` when the reader has typed past it.
 function parseQuery(query) {
   const tokens = tokenize(query);
   const open = tokens.length > 0 && !/[\s]$/.test(query);
@@ -172,7 +172,7 @@ function parseQuery(query) {
     const key = `${term}|${prefix}`;
     if (seen.has(key)) return;
     seen.add(key);
-    words.push({ term, prefix });
+    words.push({ term, prefix, done: !isLast || !open });
   });
   return words;
 }
@@ -200,12 +200,37 @@ async function vocabularyFor(word) {
   return found; // term -> [papers holding it, block, truncated?]
 }
 
-// Score every paper for the query words: doc numbers with, per doc, whether its title holds
-// every word, how many words it matches, and a BM25-like score (sum over words of idf * level).
-async function scoreQuery(words, stale) {
-  const info = await meta();
-  const total = info.papers;
-  const vocabularies = await Promise.all(words.map(vocabularyFor));
+// Per-paper scratch arrays, allocated once and shared by every query: scoring runs synchronously
+// once its files are loaded, and clears what it touched before it returns.
+let scratch = null;
+
+function scratchFor(total) {
+  if (!scratch || scratch.total !== total) {
+    scratch = {
+      total,
+      matched: new Uint8Array(total), // words (with complete postings) the paper holds
+      inTitle: new Uint8Array(total), // words in its title
+      score: new Float32Array(total), // sum over words of idf * level
+      wordBest: new Float32Array(total),
+      wordTitle: new Uint8Array(total),
+    };
+  }
+  return scratch;
+}
+
+// The vocabulary entries and postings blocks of the query words. The blocks of every word found
+// are requested before a newer keystroke can stop this query: the words before the last one do not
+// change while the reader types on, so the query that finally runs finds their postings loaded.
+async function loadQuery(words, stale) {
+  const vocabularies = await Promise.all(
+    words.map((word) =>
+      vocabularyFor(word).then((vocabulary) => {
+        const entry = word.done && vocabulary.get(word.term); // a word the reader has typed past
+        if (entry) indexFile(`p/${entry[1]}.json`).catch(() => {});
+        return vocabulary;
+      }),
+    ),
+  );
   if (stale()) throw STALE;
   const blocks = new Map();
   for (const vocabulary of vocabularies) {
@@ -213,19 +238,22 @@ async function scoreQuery(words, stale) {
   }
   const loaded = new Map();
   await Promise.all(Array.from(blocks, ([n, promise]) => promise.then((block) => loaded.set(n, block))));
+  await nextTask(); // keystrokes already queued run first and make this query stale before it scores
   if (stale()) throw STALE;
+  return { vocabularies, loaded };
+}
 
-  const matched = new Uint8Array(total);
-  const inTitle = new Uint8Array(total);
-  const score = new Float32Array(total);
+// The query's papers, best first: those holding every word (else those holding some), a title
+// holding every word first, then more words matched, then score, then newer. Only the best `limit`
+// are ranked when a limit is given; `count` is how many papers qualify.
+function rankQuery({ vocabularies, loaded }, total, mask, limit) {
+  const s = scratchFor(total);
   const touched = [];
   let hard = 0; // words whose every matching paper is listed (not truncated postings)
-  const wordBest = new Float32Array(total);
-  const wordTitle = new Uint8Array(total);
-  vocabularies.forEach((vocabulary) => {
+  for (const vocabulary of vocabularies) {
     if (!vocabulary.size) {
       hard++; // a word found nowhere: nothing holds every word
-      return;
+      continue;
     }
     let truncated = false;
     const hits = [];
@@ -234,22 +262,46 @@ async function scoreQuery(words, stale) {
       const idf = Math.log(1 + (total - entry[0] + 0.5) / (entry[0] + 0.5));
       decodeDocs(loaded.get(entry[1])[term] || "", true, (doc, code) => {
         const value = idf * (code & 31);
-        if (!wordBest[doc] && !wordTitle[doc]) hits.push(doc);
-        if (value > wordBest[doc]) wordBest[doc] = value;
-        if (code & 32) wordTitle[doc] = 1;
+        if (!s.wordBest[doc] && !s.wordTitle[doc]) hits.push(doc);
+        if (value > s.wordBest[doc]) s.wordBest[doc] = value;
+        if (code & 32) s.wordTitle[doc] = 1;
       });
     }
     if (!truncated) hard++;
     for (const doc of hits) {
-      if (!matched[doc] && !score[doc]) touched.push(doc);
-      if (!truncated) matched[doc]++;
-      score[doc] += wordBest[doc];
-      inTitle[doc] += wordTitle[doc];
-      wordBest[doc] = 0;
-      wordTitle[doc] = 0;
+      if (!s.matched[doc] && !s.score[doc] && !s.inTitle[doc]) touched.push(doc);
+      if (!truncated) s.matched[doc]++;
+      s.score[doc] += s.wordBest[doc];
+      s.inTitle[doc] += s.wordTitle[doc];
+      s.wordBest[doc] = 0;
+      s.wordTitle[doc] = 0;
     }
-  });
-  return { touched, matched, inTitle, score, hard, count: words.length, total };
+  }
+  const count = vocabularies.length;
+  let pool = mask ? touched.filter((doc) => mask[doc]) : touched;
+  const all = pool.filter((doc) => s.matched[doc] === hard);
+  if (all.length) pool = all;
+  const title = (doc) => (s.inTitle[doc] === count ? 1 : 0);
+  const before = (a, b) =>
+    title(a) - title(b) || s.matched[a] - s.matched[b] || s.score[a] - s.score[b] || b - a; // > 0: a first
+  let ranked;
+  if (limit && pool.length > limit) {
+    ranked = [];
+    for (const doc of pool) {
+      if (ranked.length === limit && before(doc, ranked[limit - 1]) <= 0) continue;
+      let i = ranked.length < limit ? ranked.length : limit - 1;
+      ranked[i] = doc;
+      for (; i > 0 && before(ranked[i], ranked[i - 1]) > 0; i--) [ranked[i], ranked[i - 1]] = [ranked[i - 1], ranked[i]];
+    }
+  } else {
+    ranked = pool.sort((a, b) => before(b, a));
+  }
+  for (const doc of touched) {
+    s.matched[doc] = 0;
+    s.inTitle[doc] = 0;
+    s.score[doc] = 0;
+  }
+  return { docs: Int32Array.from(ranked), count: pool.length };
 }
 
 // Doc numbers allowed by the filters (a Uint8Array mask), or null when there are none.
@@ -275,50 +327,49 @@ async function filterMask(filters, total) {
 
 const STALE = new Error("a newer query replaced this one");
 
-// The query's results as [{doc, order}] in the archive's order; `stale()` true stops it early.
-async function runSearch(query, filters, stale = () => false) {
+// Resolves in a task of its own (a message, not setTimeout's clamped delay).
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+// The query's results: `docs` (doc numbers in the archive's order; only the first `limit` when
+// given) and `count` (how many papers match); `stale()` true stops it early.
+async function runSearch(query, filters, stale = () => false, limit = 0) {
   const words = queryWords(query);
   const terms = parseQuery(query);
   const hasFilters = FILTERS.some((name) => filters && filters[name]);
-  if (!words.length && !hasFilters) return { words, results: [] };
+  if (!words.length && !hasFilters) return { words, terms, docs: new Int32Array(0), count: 0 };
   const info = await meta();
   const mask = await filterMask(filters || {}, info.papers);
-  let docs;
   if (!terms.length) {
-    docs = [];
+    const docs = [];
     if (!words.length) for (let doc = 0; doc < info.papers; doc++) if (mask[doc]) docs.push(doc); // newest first
-  } else {
-    const s = await scoreQuery(terms, stale);
-    let pool = mask ? s.touched.filter((doc) => mask[doc]) : s.touched;
-    const all = pool.filter((doc) => s.matched[doc] === s.hard);
-    if (all.length) pool = all; // papers holding every word; else those holding some, most words first
-    docs = pool.sort(
-      (a, b) =>
-        (s.inTitle[b] === s.count) - (s.inTitle[a] === s.count) ||
-        s.matched[b] - s.matched[a] ||
-        s.score[b] - s.score[a] ||
-        a - b,
-    );
+    return { words, terms, docs: Int32Array.from(limit ? docs.slice(0, limit) : docs), count: docs.length };
   }
-  return { words, terms, results: docs.map((doc, order) => ({ doc, order })) };
+  const loaded = await loadQuery(terms, stale);
+  return { words, terms, ...rankQuery(loaded, info.papers, mask, limit) };
 }
 
-// The API documents of results[from:to], in the archive's order (re-ranked by rankKey if asked).
-async function loadItems(results, words, terms, from, to, rerank) {
-  const { ids_per_chunk: perChunk } = await meta();
-  const slice = results.slice(from, to);
+// The API documents of docs[from:to], in the archive's order (re-ranked by rankKey if asked).
+async function loadItems(docs, words, terms, from, to, rerank) {
   const info = await meta();
+  const perChunk = info.ids_per_chunk;
+  const slice = Array.from(docs.subarray(from, to));
   const datas = await Promise.all(
-    slice.map(async (r) => {
-      const ids = await indexFile(`ids/${Math.floor(r.doc / perChunk)}.json`);
-      const id = ids[r.doc % perChunk];
+    slice.map(async (doc) => {
+      const ids = await indexFile(`ids/${Math.floor(doc / perChunk)}.json`);
+      const id = ids[doc % perChunk];
       return { id, doc: await apiDocument(id) };
     }),
   );
   const items = datas.map(({ id, doc }, i) => ({
     id,
     data: doc,
-    order: slice[i].order,
+    order: from + i,
     terms,
     topicNames: info.topic_names || {},
   }));
@@ -468,13 +519,14 @@ async function settled() {
 async function headerSearch(parts) {
   const seq = ++headerSeq;
   const query = parts.input.value;
-  let words, terms, results, items;
+  const stale = () => seq !== headerSeq;
+  let words, terms, docs, count, items;
   try {
-    ({ words, terms, results } = await runSearch(query, {}, () => seq !== headerSeq));
-    if (seq !== headerSeq) return;
+    ({ words, terms, docs, count } = await runSearch(query, {}, stale, HEADER_FETCHED));
+    if (stale()) return;
     await settled();
-    if (seq !== headerSeq) return;
-    items = await loadItems(results, words, terms, 0, HEADER_FETCHED, true);
+    if (stale()) return;
+    items = await loadItems(docs, words, terms, 0, HEADER_FETCHED, true);
   } catch (error) {
     if (seq !== headerSeq) return;
     parts.box.replaceChildren(el("p", "pa-search__note", "Search is unavailable: the index could not be loaded."));
@@ -491,14 +543,14 @@ async function headerSearch(parts) {
   items.slice(0, HEADER_SHOWN).forEach((item, i) => list.append(resultNode("div", item, `pa-search-option-${i}`)));
   const footer = el("a", "pa-search__all");
   footer.href = new URL(`search/?q=${encodeURIComponent(query.trim())}`, ROOT).href;
-  footer.textContent = results.length
-    ? `All ${results.length} result${results.length === 1 ? "" : "s"} on the search page →`
+  footer.textContent = count
+    ? `All ${count} result${count === 1 ? "" : "s"} on the search page →`
     : "No paper matches these words. Open the search page →";
   parts.box.replaceChildren(list, footer);
   openHeader(parts);
   parts.input.removeAttribute("aria-activedescendant");
   parts.box.dataset.query = query;
-  window.dispatchEvent(new CustomEvent("pa-search:results", { detail: { query, count: results.length } }));
+  window.dispatchEvent(new CustomEvent("pa-search:results", { detail: { query, count } }));
 }
 
 function headerOptions(parts) {
@@ -589,9 +641,9 @@ async function pageSearch(root) {
   const state = readForm(form);
   writeState(state);
   const filters = Object.fromEntries(FILTERS.map((n) => [n, state[n]]));
-  let words, terms, results;
+  let words, terms, docs, count;
   try {
-    ({ words, terms, results } = await runSearch(state.q, filters));
+    ({ words, terms, docs, count } = await runSearch(state.q, filters));
   } catch (error) {
     status.textContent = "Search is unavailable: the index could not be loaded.";
     return;
@@ -603,16 +655,16 @@ async function pageSearch(root) {
     status.textContent = "Type some words, or choose a topic, year or organization.";
     return;
   }
-  status.textContent = `${results.length} paper${results.length === 1 ? "" : "s"} found.`;
+  status.textContent = `${count} paper${count === 1 ? "" : "s"} found.`;
   let shown = 0;
   const showMore = async () => {
-    const items = await loadItems(results, words, terms, shown, shown + PAGE_SIZE, shown === 0 && words.length > 0);
+    const items = await loadItems(docs, words, terms, shown, shown + PAGE_SIZE, shown === 0 && words.length > 0);
     if (seq !== pageSeq) return;
     for (const item of items) list.append(resultNode("li", item));
     shown += items.length;
-    more.hidden = shown >= results.length;
+    more.hidden = shown >= count;
     root.dataset.paShown = String(shown);
-    window.dispatchEvent(new CustomEvent("pa-search:page-results", { detail: { count: results.length, shown } }));
+    window.dispatchEvent(new CustomEvent("pa-search:page-results", { detail: { count, shown } }));
   };
   more.onclick = showMore;
   await showMore();
