@@ -93,6 +93,16 @@ def synthetic_abstract(rng: random.Random, template: str, sentences: list[str]) 
         length = longer
 
 
+def distinct_abstract(rng: random.Random, template: str, sentences: list[str], taken: set[str]) -> str:
+    """A synthetic abstract no other paper has: the store takes two papers with the same long
+    abstract for one paper whose title changed, and merges them."""
+    while True:
+        abstract = synthetic_abstract(rng, template, sentences)
+        if abstract not in taken:
+            taken.add(abstract)
+            return abstract
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text[-1] in ".!?" else text + "."
@@ -109,6 +119,7 @@ def synthesize(n: int, seed: int = 0) -> dict[date, list[Entry]]:
     days = weekdays(START)
     serial = 0
     taken = {fold_title(e.title) for e in real}
+    abstracts = {e.abstract for e in real}
     while serial < n:
         listed = next(days)
         batch = []
@@ -121,7 +132,7 @@ def synthesize(n: int, seed: int = 0) -> dict[date, list[Entry]]:
                     listing=f"{listed.isoformat()}.txt",
                     listed=listed,
                     title=synthetic_title(rng, titles, taken),
-                    abstract=synthetic_abstract(rng, model.abstract, sentences),
+                    abstract=distinct_abstract(rng, model.abstract, sentences, abstracts),
                     published=listed - delay,
                 )
             )
