@@ -10,7 +10,8 @@ EXAMPLES = {
     "parse": "example: paperarchive parse content/listings/*.txt > records.jsonl",
     "ingest": "example: paperarchive ingest content/listings/*.txt",
     "generate": "example: paperarchive generate --out generated/docs",
-    "build": "example: paperarchive build && python3 -m http.server -d site",
+    "build": "Pages are rendered by one process per CPU; PAPERARCHIVE_JOBS=N sets how many (1: no process forked).\n\n"
+             "example: paperarchive build && python3 -m http.server -d site",
     "serve": "example: paperarchive serve --dev-addr 127.0.0.1:8000",
     "search": 'example: paperarchive search "diffusion transformer" --json',
 }
