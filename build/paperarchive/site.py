@@ -165,7 +165,8 @@ def build_site(
     Both cores work: MkDocs' page rendering is split over processes (render.py), and the files
     that only need the context, not the rendered pages (search index, JSON API, feeds, citations:
     ``write_side_files``), are written by a forked side job into the same staging folder while
-    the Markdown is written and MkDocs runs; the two never write the same path.
+    the pages are made and MkDocs runs; the two never write the same path. The pages reach
+    MkDocs in memory (ArchivePlugin.pages), so its docs_dir is an empty temporary folder.
     ``side_job=False`` does everything in this process, the side files after MkDocs (``serve``
     does: it builds from a server thread, and forking a threaded process is unsafe).
     """
@@ -177,73 +178,69 @@ def build_site(
     # related papers (seconds at 10k) on the second core while topics are matched; build_context takes the result
     prefetch = related.Prefetch.start(papers, generate.RELATED_COUNT)
     try:
-        with _MkDocsLog(err) as log:
-            return _build_site(config, papers, taxonomy, site_dir, strict, err, t0, bar, side_job, log)
+        with _MkDocsLog(err) as log, tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
+            return _build_site(config, papers, taxonomy, site_dir, strict, Path(empty_docs), t0, bar, side_job, log)
     finally:
         if prefetch is not None:
             prefetch.cancel()
 
 
 def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Path | None, strict: bool,
-                err: TextIO, t0: float, bar: Progress, side_job: bool, log: "_MkDocsLog") -> BuildReport:
-    with tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
-        # the pages reach MkDocs in memory (ArchivePlugin.pages): its docs_dir is an empty folder
-        mkdocs_config = _load_mkdocs_config(config, docs_dir=Path(empty_docs), site_dir=site_dir, strict=strict)
-        final_site = Path(mkdocs_config.site_dir)
-        bar.stage("generating pages")
-        # site_url in the context: the side job's feeds need it and run before index.html exists
-        remembered = _remembering(taxonomy)
-        ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
-                                     site_url=mkdocs_config.site_url or None)
-        if remembered is not None:
-            remembered.save()
-        final_site.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
-        plugin = _archive_plugin_of(mkdocs_config)
-        side: SideJob | None = None
-        try:
-            # the side job needs the context only: it starts before the pages are made, and writes
-            # into the staging folder beside MkDocs (its files and MkDocs' never share a path)
-            side = SideJob.start(staging, ctx, parallel=side_job)
-            plugin.pages = generate.site_pages(ctx, hand_written_pages(config))
-            pages = len(plugin.pages)
-            t1 = time.perf_counter()
-            os.chmod(staging, 0o755)
-            mkdocs_config.site_dir = str(staging)
-            bar.stage("rendering pages", pages)
-            with _source_date_epoch(ctx.newest_date):
-                _run_mkdocs(mkdocs_config, jobs=render.default_jobs() if side_job else 1,
-                            on_page=lambda done: bar.advance(done - bar.done))
-            if strict and log.warnings:
-                raise BuildFailed(f"{log.warnings} MkDocs warning(s) in strict mode")
-            t2 = time.perf_counter()
-            drop_unused_theme_files(staging)
-            bar.stage("search index and extras")
-            side_seconds = side.wait()
-            redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
-            t3 = time.perf_counter()
-            bar.stage("swapping the new site in")
-            _swap_in(staging, final_site)
-            t4 = time.perf_counter()
-        except BaseException:
-            if side is not None:
-                side.cancel()
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        finally:
-            plugin.pages = None
-        return BuildReport(
-            papers=len(ctx.papers),
-            pages=pages,
-            redirects=redirects,
-            warnings=log.warnings,
-            generate_seconds=t1 - t0,
-            mkdocs_seconds=t2 - t1,
-            extras_seconds=t3 - t2,
-            swap_seconds=t4 - t3,
-            side_seconds=side_seconds,
-            side_in_parallel=side.parallel,
-        )
+                empty_docs: Path, t0: float, bar: Progress, side_job: bool, log: "_MkDocsLog") -> BuildReport:
+    mkdocs_config = _load_mkdocs_config(config, docs_dir=empty_docs, site_dir=site_dir, strict=strict)
+    final_site = Path(mkdocs_config.site_dir)
+    bar.stage("generating pages")
+    # site_url in the context: the side job's feeds need it and run before index.html exists
+    remembered = _remembering(taxonomy)
+    ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
+                                 site_url=mkdocs_config.site_url or None)
+    if remembered is not None:
+        remembered.save()
+    final_site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
+    plugin = _archive_plugin_of(mkdocs_config)
+    side: SideJob | None = None
+    try:
+        # the side job needs the context only: it starts before the pages are made, and writes
+        # into the staging folder beside MkDocs (its files and MkDocs' never share a path)
+        side = SideJob.start(staging, ctx, parallel=side_job)
+        plugin.pages = generate.site_pages(ctx, hand_written_pages(config))
+        pages = len(plugin.pages)
+        t1 = time.perf_counter()
+        os.chmod(staging, 0o755)
+        mkdocs_config.site_dir = str(staging)
+        bar.stage("rendering pages", pages)
+        with _source_date_epoch(ctx.newest_date):
+            _run_mkdocs(mkdocs_config, jobs=render.default_jobs() if side_job else 1,
+                        on_page=lambda done: bar.advance(done - bar.done))  # --strict: fails on a warning
+        t2 = time.perf_counter()
+        drop_unused_theme_files(staging)
+        bar.stage("search index and extras")
+        side_seconds = side.wait()
+        redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
+        t3 = time.perf_counter()
+        bar.stage("swapping the new site in")
+        _swap_in(staging, final_site)
+        t4 = time.perf_counter()
+    except BaseException:
+        if side is not None:
+            side.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        plugin.pages = None
+    return BuildReport(
+        papers=len(ctx.papers),
+        pages=pages,
+        redirects=redirects,
+        warnings=log.warnings,
+        generate_seconds=t1 - t0,
+        mkdocs_seconds=t2 - t1,
+        extras_seconds=t3 - t2,
+        swap_seconds=t4 - t3,
+        side_seconds=side_seconds,
+        side_in_parallel=side.parallel,
+    )
 
 
 def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
@@ -563,7 +560,7 @@ def drop_unused_theme_files(site_dir: Path) -> None:
 
 
 class _MkDocsLog(logging.Handler):
-    """Shows MkDocs' warnings and errors on err and counts them (for --strict and for the tests)."""
+    """Shows MkDocs' warnings and errors on err and counts them (the build report's count)."""
 
     def __init__(self, err: TextIO):
         super().__init__(level=logging.WARNING)
