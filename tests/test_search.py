@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import gzip
 import json
 from datetime import date
 from pathlib import Path
@@ -226,6 +227,17 @@ def test_write_index_writes_the_static_index_once_per_paper(tmp_path):
     assert {ids[d] for d, _ in search.decode_docs(by_topic["Efficient models"], with_codes=False)} == {
         "scalable-diffusion-transformers-for-image-generation",
         "mamba-linear-time-sequence-modeling-with-selective-state-spaces"}
+
+
+def test_the_id_table_is_every_chunk_in_order_compressed_without_a_timestamp(tmp_path):
+    papers, topics = table_papers()
+    files = search.index_files(search.search_records(papers, topics))
+    meta = json.loads(files["meta.json"])
+    table = files[meta["id_table"]]
+    assert table[:2] == b"\x1f\x8b" and table[4:8] == b"\0\0\0\0"  # gzip, mtime 0: same input, same bytes
+    chunks = [json.loads(files[f"ids/{k}.json"]) for k in range(-(-len(papers) // meta["ids_per_chunk"]))]
+    assert json.loads(gzip.decompress(table)) == [pid for chunk in chunks for pid in chunk]
+    assert meta["ids_per_chunk"] == search.IDS_PER_CHUNK
 
 
 def test_topic_names_come_from_the_api_documents(tmp_path):

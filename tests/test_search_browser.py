@@ -106,6 +106,22 @@ def test_type_enter_opens_the_paper_page(served, tab):
     assert "Mamba: Linear-Time Sequence Modeling" in tab.page.locator("h1").first.text_content()
 
 
+def test_after_a_pause_a_further_query_needs_no_id_chunks(served, tab):
+    tab.goto(served[0])
+    page = tab.page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urllib.parse.urlsplit(request.url).path))
+    assert header_search(tab, "diffusion")
+    assert any("/search-index/ids/" in path and path.endswith(".json") for path in requested)  # a chunk
+    page.wait_for_timeout(1300)  # the reader pauses: the page loads the whole id table
+    assert [p for p in requested if p.endswith("/search-index/ids/all.json.gz")]
+    requested.clear()
+    results = header_search(tab, "selective state spaces")
+    assert paper_id(results[0]["href"]) == "mamba-linear-time-sequence-modeling-with-selective-state-spaces"
+    assert not [p for p in requested if "/search-index/ids/" in p]
+    assert [p for p in requested if "/api/papers/" in p]  # its documents, fetched at once
+
+
 def test_arrows_choose_escape_closes_click_follows(served, tab):
     base = served[0]
     tab.goto(base)

@@ -16,6 +16,7 @@ blocks, paper ids in chunks.  A result's display data is the paper's JSON API do
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -173,7 +174,10 @@ def index_terms(text: str, memo: _Terms | None = None) -> list[str]:
 
 INDEX_DIR = "search-index"
 INDEX_VERSION = 1
-IDS_PER_CHUNK = 64  # ids/<k>.json: a result costs one small chunk (~1.5 KB gzip) beside its API document
+IDS_PER_CHUNK = 16  # ids/<k>.json: a result costs one small chunk (~0.6 KB gzip) beside its API document
+# Every id in doc order, stored gzip-compressed (~21 B a paper on disk): the page loads it in one request
+# once the reader has seen a first result, and a further query needs no id chunks.
+ID_TABLE = "ids/all.json.gz"
 BODY_KEEP = 1000  # per term, postings kept beyond its title postings: the best-scoring ones
 BLOCK_CHARS = 8192  # postings blocks (p/<n>.json) are packed to about this size
 SHARD_CHARS = 8192  # vocabulary shards (v/<n>.json) likewise
@@ -346,7 +350,9 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
       ``topic_names`` (topic id -> name: the API documents name a paper's topics by id).
     - ``v/<n>.json``: term -> [papers holding it, postings block, 1 when its postings are truncated].
     - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit).
-    - ``ids/<k>.json``: the paper ids of doc numbers k*64 .. k*64+63.
+    - ``ids/<k>.json``: the paper ids of doc numbers k*16 .. k*16+15.
+    - ``ids/all.json.gz``: every paper id in doc order, as gzip-compressed JSON (a fixed header: no
+      name, no time).
     - ``filters.json``: topics, years (as doc ranges) and organizations, with counts.
     - ``facets/topic.json``, ``facets/organization.json``: value -> its doc numbers (encoded).
     """
@@ -373,6 +379,7 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
 
     for k in range(0, len(records), IDS_PER_CHUNK):
         files[f"ids/{k // IDS_PER_CHUNK}.json"] = _encode_json([r.id for r in records[k : k + IDS_PER_CHUNK]])
+    files[ID_TABLE] = gzip.compress(_encode_json([r.id for r in records]), compresslevel=9, mtime=0)
 
     by_topic: dict[str, list[int]] = {}
     by_org: dict[str, list[int]] = {}
@@ -400,6 +407,7 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
             "papers": len(records),
             "shards": [shard[0][0] for shard in shards],
             "ids_per_chunk": IDS_PER_CHUNK,
+            "id_table": ID_TABLE,
             "title_flag": TITLE_FLAG,
             "topic_names": dict(topic_names or {}),
         }

@@ -5,6 +5,9 @@
 //   -> p/<n>.json (the postings blocks of the matched terms) -> ids/<k>.json (ids of the top doc
 //   numbers) -> api/papers/<id>.json (the build's JSON API: title, date, topics, org, abstract).
 // A newer query makes an older one stop at its next step (its fetches still fill the cache).
+// Once a query has shown its results and the reader pauses, the whole id table (ids/all.json.gz,
+// one request) loads in the background, so that a further query requests its papers' documents
+// at once: one round of requests after ranking instead of two.
 //
 // Untrusted text: titles, abstracts, organizations and topics come from the web. Everything here is
 // put on the page with textContent / createElement, never innerHTML.
@@ -24,8 +27,12 @@ const DEBOUNCE_MS = 30; // search page: the query waits this long after a keystr
 // Header box: a query runs at every keystroke (vocabulary and postings are fetched and scored at
 // once), but fetches its result documents only once typing has paused this long.
 const SETTLE_MS = 10;
+const ID_TABLE_PAUSE_MS = 1000; // the id table loads once the reader has stopped typing this long
 const SNIPPET_WORDS = 28;
 const PREFIX_TERMS = 8; // the last word, still being typed, matches at most this many terms (most frequent)
+// A word still being typed has its terms' postings fetched early once it is this long: by then its
+// terms are those of the word the reader means (shorter prefixes match too many unrelated terms).
+const EARLY_PREFIX = 6;
 const FILTERS = ["topic", "year", "organization"];
 
 // ------------------------------------------------------------------ tokens (mirror search.py)
@@ -114,6 +121,48 @@ function fetchJSON(url) {
 const indexFile = (path) => fetchJSON(new URL(path, INDEX));
 const meta = () => indexFile("meta.json");
 const apiDocument = (id) => fetchJSON(new URL(`api/papers/${encodeURIComponent(id)}.json`, ROOT));
+
+// The id table: ids/<k>.json holds the ids of doc numbers k*perChunk onwards; meta.id_table, every id.
+let allIds = null;
+
+async function idOf(doc, perChunk) {
+  if (allIds) return allIds[doc];
+  const ids = await indexFile(`ids/${Math.floor(doc / perChunk)}.json`);
+  return ids[doc % perChunk];
+}
+
+// JSON stored gzip-compressed. A host may have decoded it already (served with Content-Encoding),
+// so the gzip magic number decides.
+async function fetchGzipJSON(url, priority) {
+  const response = await fetch(url, { priority });
+  if (!response.ok) throw new Error(`${response.status} ${url.pathname}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return JSON.parse(await new Response(stream).text());
+}
+
+let idTable = null;
+let idTableTimer = 0;
+
+function loadIdTable() {
+  if (!idTable) {
+    idTable = meta()
+      .then((info) => fetchGzipJSON(new URL(info.id_table, INDEX), "low"))
+      .then((ids) => {
+        allIds = ids;
+      })
+      .catch(() => {
+        idTable = null; // the chunks still serve; a later pause retries
+      });
+  }
+}
+
+// After results are shown: the id table, once the reader has paused (typing resets the wait).
+function scheduleIdTable() {
+  clearTimeout(idTableTimer);
+  if (!allIds && typeof DecompressionStream === "function") idTableTimer = setTimeout(loadIdTable, ID_TABLE_PAUSE_MS);
+}
 
 // The vocabulary shards whose term ranges may hold terms in [low, high].
 function shardsFor(shards, low, high) {
@@ -213,6 +262,8 @@ function scratchFor(total) {
       score: new Float32Array(total), // sum over words of idf * level
       wordBest: new Float32Array(total),
       wordTitle: new Uint8Array(total),
+      hits: new Int32Array(total), // the papers of the word being scored
+      touched: new Int32Array(total), // the papers any word holds
     };
   }
   return scratch;
@@ -225,8 +276,12 @@ async function loadQuery(words, stale) {
   const vocabularies = await Promise.all(
     words.map((word) =>
       vocabularyFor(word).then((vocabulary) => {
-        const entry = word.done && vocabulary.get(word.term); // a word the reader has typed past
-        if (entry) indexFile(`p/${entry[1]}.json`).catch(() => {});
+        if (word.done) {
+          const entry = vocabulary.get(word.term); // a word the reader has typed past
+          if (entry) indexFile(`p/${entry[1]}.json`).catch(() => {});
+        } else if (word.prefix && word.prefix.length >= EARLY_PREFIX) {
+          for (const entry of vocabulary.values()) indexFile(`p/${entry[1]}.json`).catch(() => {});
+        }
         return vocabulary;
       }),
     ),
@@ -248,7 +303,8 @@ async function loadQuery(words, stale) {
 // are ranked when a limit is given; `count` is how many papers qualify.
 function rankQuery({ vocabularies, loaded }, total, mask, limit) {
   const s = scratchFor(total);
-  const touched = [];
+  const { matched, inTitle, score, wordBest, wordTitle, hits, touched } = s;
+  let touchedCount = 0;
   let hard = 0; // words whose every matching paper is listed (not truncated postings)
   for (const vocabulary of vocabularies) {
     if (!vocabulary.size) {
@@ -256,34 +312,43 @@ function rankQuery({ vocabularies, loaded }, total, mask, limit) {
       continue;
     }
     let truncated = false;
-    const hits = [];
+    let hitCount = 0;
     for (const [term, entry] of vocabulary) {
       if (entry[2]) truncated = true;
       const idf = Math.log(1 + (total - entry[0] + 0.5) / (entry[0] + 0.5));
       decodeDocs(loaded.get(entry[1])[term] || "", true, (doc, code) => {
         const value = idf * (code & 31);
-        if (!s.wordBest[doc] && !s.wordTitle[doc]) hits.push(doc);
-        if (value > s.wordBest[doc]) s.wordBest[doc] = value;
-        if (code & 32) s.wordTitle[doc] = 1;
+        if (!wordBest[doc] && !wordTitle[doc]) hits[hitCount++] = doc;
+        if (value > wordBest[doc]) wordBest[doc] = value;
+        if (code & 32) wordTitle[doc] = 1;
       });
     }
     if (!truncated) hard++;
-    for (const doc of hits) {
-      if (!s.matched[doc] && !s.score[doc] && !s.inTitle[doc]) touched.push(doc);
-      if (!truncated) s.matched[doc]++;
-      s.score[doc] += s.wordBest[doc];
-      s.inTitle[doc] += s.wordTitle[doc];
-      s.wordBest[doc] = 0;
-      s.wordTitle[doc] = 0;
+    for (let i = 0; i < hitCount; i++) {
+      const doc = hits[i];
+      if (!matched[doc] && !score[doc] && !inTitle[doc]) touched[touchedCount++] = doc;
+      if (!truncated) matched[doc]++;
+      score[doc] += wordBest[doc];
+      inTitle[doc] += wordTitle[doc];
+      wordBest[doc] = 0;
+      wordTitle[doc] = 0;
     }
   }
+  // The pool: the papers holding every word (else those holding some), within the filters.
+  let everyWord = false;
+  for (let i = 0; i < touchedCount && !everyWord; i++) {
+    const doc = touched[i];
+    everyWord = matched[doc] === hard && (!mask || mask[doc] === 1);
+  }
+  const pool = [];
+  for (let i = 0; i < touchedCount; i++) {
+    const doc = touched[i];
+    if ((!mask || mask[doc]) && (!everyWord || matched[doc] === hard)) pool.push(doc);
+  }
   const count = vocabularies.length;
-  let pool = mask ? touched.filter((doc) => mask[doc]) : touched;
-  const all = pool.filter((doc) => s.matched[doc] === hard);
-  if (all.length) pool = all;
-  const title = (doc) => (s.inTitle[doc] === count ? 1 : 0);
+  const title = (doc) => (inTitle[doc] === count ? 1 : 0);
   const before = (a, b) =>
-    title(a) - title(b) || s.matched[a] - s.matched[b] || s.score[a] - s.score[b] || b - a; // > 0: a first
+    title(a) - title(b) || matched[a] - matched[b] || score[a] - score[b] || b - a; // > 0: a first
   let ranked;
   if (limit && pool.length > limit) {
     ranked = [];
@@ -296,10 +361,11 @@ function rankQuery({ vocabularies, loaded }, total, mask, limit) {
   } else {
     ranked = pool.sort((a, b) => before(b, a));
   }
-  for (const doc of touched) {
-    s.matched[doc] = 0;
-    s.inTitle[doc] = 0;
-    s.score[doc] = 0;
+  for (let i = 0; i < touchedCount; i++) {
+    const doc = touched[i];
+    matched[doc] = 0;
+    inTitle[doc] = 0;
+    score[doc] = 0;
   }
   return { docs: Int32Array.from(ranked), count: pool.length };
 }
@@ -361,8 +427,7 @@ async function loadItems(docs, words, terms, from, to, rerank) {
   const slice = Array.from(docs.subarray(from, to));
   const datas = await Promise.all(
     slice.map(async (doc) => {
-      const ids = await indexFile(`ids/${Math.floor(doc / perChunk)}.json`);
-      const id = ids[doc % perChunk];
+      const id = await idOf(doc, perChunk);
       return { id, doc: await apiDocument(id) };
     }),
   );
@@ -412,11 +477,21 @@ function topicNames(data, names) {
 // Does a word of the abstract match the query? (a token equal to a query term, or starting with
 // the prefix being typed)
 function matcher(terms) {
-  return (word) =>
+  // A plain ASCII word can only match if it contains a term minus its last letter (stem() only
+  // strips or rewrites an ending) or a prefix: most words are ruled out without tokenizing them.
+  const needles = terms.flatMap((t) => [t.term && t.term.slice(0, -1), t.prefix].filter((n) => n !== null && n !== undefined));
+  const matches = (word) =>
     tokenize(word).some((token) => {
       const term = stem(token);
       return terms.some((t) => (t.term && (t.term === term || t.term === token)) || (t.prefix && token.startsWith(t.prefix)));
     });
+  return (word) => {
+    if (/^[\x00-\x7f]*$/.test(word)) {
+      const lower = word.toLowerCase();
+      if (!needles.some((needle) => lower.includes(needle))) return false;
+    }
+    return matches(word);
+  };
 }
 
 // The abstract's words around the first match, with matched words in <mark>.
@@ -504,6 +579,7 @@ let lastInput = 0;
 
 function scheduleHeaderSearch(parts) {
   lastInput = performance.now();
+  clearTimeout(idTableTimer);
   headerSearch(parts);
 }
 
@@ -551,6 +627,7 @@ async function headerSearch(parts) {
   parts.input.removeAttribute("aria-activedescendant");
   parts.box.dataset.query = query;
   window.dispatchEvent(new CustomEvent("pa-search:results", { detail: { query, count } }));
+  scheduleIdTable();
 }
 
 function headerOptions(parts) {
@@ -665,6 +742,7 @@ async function pageSearch(root) {
     more.hidden = shown >= count;
     root.dataset.paShown = String(shown);
     window.dispatchEvent(new CustomEvent("pa-search:page-results", { detail: { count, shown } }));
+    scheduleIdTable();
   };
   more.onclick = showMore;
   await showMore();
@@ -686,6 +764,7 @@ async function initSearchPage() {
   let timer = 0;
   form.addEventListener("input", (event) => {
     clearTimeout(timer);
+    clearTimeout(idTableTimer);
     timer = setTimeout(() => pageSearch(root), event.target.tagName === "SELECT" ? 0 : DEBOUNCE_MS);
   });
   form.addEventListener("change", () => pageSearch(root));
