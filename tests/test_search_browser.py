@@ -231,6 +231,20 @@ def test_tokenizer_and_stemmer_match_python_in_the_browser(served, tab, corpus_t
         assert terms == search.index_terms(text), text
 
 
+def test_the_id_table_reads_stored_gzip_and_a_body_the_host_decoded(served, tab):
+    base = served[0]
+    tab.goto(base)
+    stored, decoded = tab.page.evaluate(
+        """async ([url, index]) => { const m = await import(url);
+             return [await m.fetchGzipJSON(new URL('ids/all.json.gz', index)),
+                     await m.fetchGzipJSON(new URL('ids/0.json', index))]; }""",
+        [base + "assets/search/archive-search.js", base + "search-index/"],
+    )
+    papers, _ = table_papers()
+    assert sorted(stored) == sorted(p.id for p in papers)
+    assert decoded == stored[: search.IDS_PER_CHUNK]  # plain JSON (no gzip magic) is read as it is
+
+
 def test_ranking_rule_matches_python_in_the_browser(served, tab):
     base = served[0]
     tab.goto(base)

@@ -133,7 +133,7 @@ async function idOf(doc, perChunk) {
 
 // JSON stored gzip-compressed. A host may have decoded it already (served with Content-Encoding),
 // so the gzip magic number decides.
-async function fetchGzipJSON(url, priority) {
+export async function fetchGzipJSON(url, priority) {
   const response = await fetch(url, { priority });
   if (!response.ok) throw new Error(`${response.status} ${url.pathname}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
