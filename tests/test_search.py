@@ -185,7 +185,17 @@ class IndexReader:
 
     def postings(self, term: str) -> list[tuple[int, int]]:
         entry = self.entry(term)
-        return search.decode_docs(self.load(f"p/{entry[1]}.json")[term], with_codes=True) if entry else []
+        if not entry:
+            return []
+        value = self.load(f"p/{entry[1]}.json")[term]
+        if entry[2:]:  # truncated: the block also carries how many papers hold the term
+            assert value[0] == entry[0]
+            value = value[1]
+        return search.decode_docs(value, with_codes=True)
+
+    def block_of(self, term: str) -> int:
+        """The block meta.json's first terms point a whole word to (as the browser looks it up)."""
+        return max(i for i, first in enumerate(self.meta["blocks"]) if search._js_order(first) <= search._js_order(term))
 
     def paper_id(self, doc: int) -> str:
         per = self.meta["ids_per_chunk"]
@@ -227,6 +237,22 @@ def test_write_index_writes_the_static_index_once_per_paper(tmp_path):
     assert {ids[d] for d, _ in search.decode_docs(by_topic["Efficient models"], with_codes=False)} == {
         "scalable-diffusion-transformers-for-image-generation",
         "mamba-linear-time-sequence-modeling-with-selective-state-spaces"}
+
+
+def test_a_whole_word_finds_its_postings_block_from_meta_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "BLOCK_CHARS", 300)  # many small blocks
+    monkeypatch.setattr(search, "BODY_KEEP", 0)  # a term in any abstract is truncated to its title postings
+    papers, topics = table_papers()
+    search.write_index(tmp_path, papers, topics)
+    index = IndexReader(tmp_path / search.INDEX_DIR)
+    assert len(index.meta["blocks"]) > 3
+    terms = [term for n in range(len(index.meta["shards"])) for term in index.load(f"v/{n}.json")]
+    truncated = [term for term in terms if index.entry(term)[2:]]
+    assert truncated and len(truncated) < len(terms)
+    for term in terms:
+        assert index.block_of(term) == index.entry(term)[1], term
+        value = index.load(f"p/{index.block_of(term)}.json")[term]
+        assert isinstance(value, list) == (term in truncated) and index.postings(term) is not None
 
 
 def test_the_id_table_is_every_chunk_in_order_compressed_without_a_timestamp(tmp_path):

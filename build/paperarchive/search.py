@@ -346,10 +346,12 @@ def _packed(items: Sequence[tuple[str, object]], limit: int) -> list[list[tuple[
 def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the browser index, as path (under search-index/) -> bytes.
 
-    - ``meta.json``: paper count, the first term of each vocabulary shard, the layout constants, and
+    - ``meta.json``: paper count, the first term of each vocabulary shard and postings block, the layout constants, and
       ``topic_names`` (topic id -> name: the API documents name a paper's topics by id).
     - ``v/<n>.json``: term -> [papers holding it, postings block, 1 when its postings are truncated].
-    - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit).
+    - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit),
+      or [papers holding it, postings] when the postings are truncated. Blocks hold consecutive terms
+      and ``meta.json`` lists the first term of each, so a whole word goes straight to its block.
     - ``ids/<k>.json``: the paper ids of doc numbers k*16 .. k*16+15.
     - ``ids/all.json.gz``: every paper id in doc order, as gzip-compressed JSON (a fixed header: no
       name, no time).
@@ -365,11 +367,12 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
     vocabulary = []
     for term in terms:
         packed = postings[term]
-        text, truncated = term_postings(packed)
-        encoded.append((term, text))
+        text, truncated = term_postings(packed, BODY_KEEP)
+        encoded.append((term, [len(packed), text] if truncated else text))
         vocabulary.append([term, [len(packed), 0, 1] if truncated else [len(packed), 0]])
     entry = {term: value for term, value in vocabulary}
-    for n, block in enumerate(_packed(encoded, BLOCK_CHARS)):
+    blocks = _packed(encoded, BLOCK_CHARS)
+    for n, block in enumerate(blocks):
         files[f"p/{n}.json"] = _encode_json(dict(block))
         for term, _ in block:
             entry[term][1] = n
@@ -406,6 +409,7 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
             "version": INDEX_VERSION,
             "papers": len(records),
             "shards": [shard[0][0] for shard in shards],
+            "blocks": [block[0][0] for block in blocks],
             "ids_per_chunk": IDS_PER_CHUNK,
             "id_table": ID_TABLE,
             "title_flag": TITLE_FLAG,

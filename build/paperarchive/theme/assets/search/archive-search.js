@@ -1,7 +1,7 @@
 // The archive's search: results as you type in the header box, and the search page with filters.
 // Engine: the static index that search.write_index (build/paperarchive/search.py) writes to
 // <site>/search-index/. A query fetches only what it needs, each file once per page (cached):
-//   meta.json (shard boundaries) -> v/<n>.json (the vocabulary range holding each word)
+//   meta.json (shard and block boundaries) -> v/<n>.json (the vocabulary range of a short prefix)
 //   -> p/<n>.json (the postings blocks of the matched terms) -> ids/<k>.json (ids of the top doc
 //   numbers) -> api/papers/<id>.json (the build's JSON API: title, date, topics, org, abstract).
 // A newer query makes an older one stop at its next step (its fetches still fill the cache).
@@ -33,6 +33,7 @@ const PREFIX_TERMS = 8; // the last word, still being typed, matches at most thi
 // A word still being typed has its terms' postings fetched early once it is this long: by then its
 // terms are those of the word the reader means (shorter prefixes match too many unrelated terms).
 const EARLY_PREFIX = 6;
+const BLOCK_RANGE = 2; // see vocabularyFor
 const FILTERS = ["topic", "year", "organization"];
 
 // ------------------------------------------------------------------ tokens (mirror search.py)
@@ -164,20 +165,21 @@ function scheduleIdTable() {
   if (!allIds && typeof DecompressionStream === "function") idTableTimer = setTimeout(loadIdTable, ID_TABLE_PAUSE_MS);
 }
 
-// The vocabulary shards whose term ranges may hold terms in [low, high].
-function shardsFor(shards, low, high) {
+// The files (vocabulary shards or postings blocks, given their first terms) that may hold terms in
+// [low, high].
+function partsFor(firsts, low, high) {
   const last = (term) => {
     let lo = 0;
-    let hi = shards.length - 1;
+    let hi = firsts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (shards[mid] <= term) lo = mid;
+      if (firsts[mid] <= term) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   };
   const out = [];
-  if (!shards.length) return out;
+  if (!firsts.length) return out;
   for (let n = last(low); n <= last(high); n++) out.push(n);
   return out;
 }
@@ -226,27 +228,54 @@ function parseQuery(query) {
   return words;
 }
 
+// A word's terms: term -> [papers holding it, postings block, 1 when its postings are truncated].
+// Postings blocks hold consecutive terms, so a whole word, or a prefix whose terms fill at most
+// BLOCK_RANGE blocks, is read from its blocks directly: one round of requests. A short prefix,
+// whose terms spread over many blocks, first picks its most frequent terms in the vocabulary.
 async function vocabularyFor(word) {
-  const { shards } = await meta();
+  const info = await meta();
   const low = word.prefix && (!word.term || word.prefix < word.term) ? word.prefix : word.term;
   const highs = [word.term, word.prefix && word.prefix + "\uffff"].filter(Boolean);
   const high = highs.reduce((a, b) => (a > b ? a : b));
-  const parts = await Promise.all(shardsFor(shards, low, high).map((n) => indexFile(`v/${n}.json`)));
+  const blocks = info.blocks ? partsFor(info.blocks, low, high) : [];
+  if (blocks.length && blocks.length <= BLOCK_RANGE) {
+    const parts = await Promise.all(blocks.map((n) => indexFile(`p/${n}.json`)));
+    return pickTerms(word, parts.map((part, i) => [part, (term) => blockEntry(part[term], blocks[i])]));
+  }
+  const parts = await Promise.all(partsFor(info.shards, low, high).map((n) => indexFile(`v/${n}.json`)));
+  return pickTerms(word, parts.map((part) => [part, (term) => part[term]]));
+}
+
+// A postings block's value for a term as its vocabulary entry.
+function blockEntry(value, n) {
+  if (typeof value !== "string") return [value[0], n, 1];
+  let count = 0;
+  decodeDocs(value, true, () => count++);
+  return [count, n];
+}
+
+function postingsText(value) {
+  return typeof value === "string" ? value : value ? value[1] : "";
+}
+
+// The word's own term, and for a prefix its PREFIX_TERMS most frequent other terms; `parts` are
+// [file, term -> entry] pairs.
+function pickTerms(word, parts) {
   const found = new Map();
-  for (const part of parts) {
-    if (word.term && Object.hasOwn(part, word.term)) found.set(word.term, part[word.term]);
+  for (const [part, entryOf] of parts) {
+    if (word.term && Object.hasOwn(part, word.term)) found.set(word.term, entryOf(word.term));
   }
   if (word.prefix) {
     const extra = [];
-    for (const part of parts) {
+    for (const [part, entryOf] of parts) {
       for (const term of Object.keys(part)) {
-        if (term !== word.term && term.startsWith(word.prefix)) extra.push([term, part[term]]);
+        if (term !== word.term && term.startsWith(word.prefix)) extra.push([term, entryOf(term)]);
       }
     }
     extra.sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1));
     for (const [term, entry] of extra.slice(0, PREFIX_TERMS)) found.set(term, entry);
   }
-  return found; // term -> [papers holding it, block, truncated?]
+  return found;
 }
 
 // Per-paper scratch arrays, allocated once and shared by every query: scoring runs synchronously
@@ -316,7 +345,7 @@ function rankQuery({ vocabularies, loaded }, total, mask, limit) {
     for (const [term, entry] of vocabulary) {
       if (entry[2]) truncated = true;
       const idf = Math.log(1 + (total - entry[0] + 0.5) / (entry[0] + 0.5));
-      decodeDocs(loaded.get(entry[1])[term] || "", true, (doc, code) => {
+      decodeDocs(postingsText(loaded.get(entry[1])[term]), true, (doc, code) => {
         const value = idf * (code & 31);
         if (!wordBest[doc] && !wordTitle[doc]) hits[hitCount++] = doc;
         if (value > wordBest[doc]) wordBest[doc] = value;
