@@ -149,9 +149,9 @@ let idTableTimer = 0;
 function loadIdTable() {
   if (!idTable) {
     idTable = meta()
-      .then((info) => fetchGzipJSON(new URL(info.id_table, INDEX), "low"))
+      .then((info) => (info.id_table ? fetchGzipJSON(new URL(info.id_table, INDEX), "low") : null))
       .then((ids) => {
-        allIds = ids;
+        if (Array.isArray(ids)) allIds = ids;
       })
       .catch(() => {
         idTable = null; // the chunks still serve; a later pause retries
