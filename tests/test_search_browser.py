@@ -113,6 +113,7 @@ def test_after_a_pause_a_further_query_needs_no_id_chunks(served, tab):
     page.on("request", lambda request: requested.append(urllib.parse.urlsplit(request.url).path))
     assert header_search(tab, "diffusion")
     assert any("/search-index/ids/" in path and path.endswith(".json") for path in requested)  # a chunk
+    page.locator("[data-pa-search-input]").fill("")  # cleared at once: no results now, but some were seen
     page.wait_for_timeout(1300)  # the reader pauses: the page loads the whole id table
     assert [p for p in requested if p.endswith("/search-index/ids/all.json.gz")]
     requested.clear()

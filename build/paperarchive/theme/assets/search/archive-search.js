@@ -145,6 +145,7 @@ export async function fetchGzipJSON(url, priority) {
 
 let idTable = null;
 let idTableTimer = 0;
+let idTableWanted = false; // once a query has shown results
 
 function loadIdTable() {
   if (!idTable) {
@@ -159,10 +160,13 @@ function loadIdTable() {
   }
 }
 
-// After results are shown: the id table, once the reader has paused (typing resets the wait).
-function scheduleIdTable() {
+// Once results have been shown: the id table, when the reader pauses (each input restarts the wait).
+function scheduleIdTable(resultsShown = false) {
+  idTableWanted ||= resultsShown;
   clearTimeout(idTableTimer);
-  if (!allIds && typeof DecompressionStream === "function") idTableTimer = setTimeout(loadIdTable, ID_TABLE_PAUSE_MS);
+  if (idTableWanted && !allIds && typeof DecompressionStream === "function") {
+    idTableTimer = setTimeout(loadIdTable, ID_TABLE_PAUSE_MS);
+  }
 }
 
 // The files (vocabulary shards or postings blocks, given their first terms) that may hold terms in
@@ -608,7 +612,7 @@ let lastInput = 0;
 
 function scheduleHeaderSearch(parts) {
   lastInput = performance.now();
-  clearTimeout(idTableTimer);
+  scheduleIdTable();
   headerSearch(parts);
 }
 
@@ -656,7 +660,7 @@ async function headerSearch(parts) {
   parts.input.removeAttribute("aria-activedescendant");
   parts.box.dataset.query = query;
   window.dispatchEvent(new CustomEvent("pa-search:results", { detail: { query, count } }));
-  scheduleIdTable();
+  scheduleIdTable(true);
 }
 
 function headerOptions(parts) {
@@ -771,7 +775,7 @@ async function pageSearch(root) {
     more.hidden = shown >= count;
     root.dataset.paShown = String(shown);
     window.dispatchEvent(new CustomEvent("pa-search:page-results", { detail: { count, shown } }));
-    scheduleIdTable();
+    scheduleIdTable(true);
   };
   more.onclick = showMore;
   await showMore();
@@ -793,7 +797,7 @@ async function initSearchPage() {
   let timer = 0;
   form.addEventListener("input", (event) => {
     clearTimeout(timer);
-    clearTimeout(idTableTimer);
+    scheduleIdTable();
     timer = setTimeout(() => pageSearch(root), event.target.tagName === "SELECT" ? 0 : DEBOUNCE_MS);
   });
   form.addEventListener("change", () => pageSearch(root));
