@@ -25,9 +25,10 @@ Prints, per engine, archive size and way of entering the query, in headless Chro
           would leave the search nothing; "idle" is the same page before the first keystroke
   next    median ms for a further query entered the same way in the same page, after the reader has
           looked at the first results for READ_MS (1.5 s)
-  bg      archive: the rest of its id table, which the page loads once it has shown a first result
-          (ids/*.json: ms from the first results to the last of them, and KB); a further query then
-          requests its papers' documents at once
+  bg      archive: its id table (ids/all.json.gz), which the page loads once it has shown results
+          and the reader has paused for 1 s (ms from the first results to its arrival, and the KB of
+          id files fetched after the first results); a further query then requests its papers'
+          documents at once
 
 Archives: the 9,877 real papers of ../shared/corpus/hf-daily (topics from content/topics.yml when the
 topics stage is present), and a deterministic synthetic archive (default 50,000 papers) recombining

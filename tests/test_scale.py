@@ -77,11 +77,12 @@ import io  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 
-from paperarchive import site  # noqa: E402
+from paperarchive import records, site  # noqa: E402
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["forked", "inline"])
 def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch, parallel):
+    monkeypatch.setattr(records, "fork_allowed", lambda: True)  # even beside a session fixture's server thread
     papers = synthetic_papers(12)
     site_dir = tmp_path / "site"
     monkeypatch.setattr(site, "write_search_index", lambda out_dir, ctx: (out_dir / "index-stub.txt").write_text("x"))

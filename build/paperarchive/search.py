@@ -380,9 +380,10 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
     for n, shard in enumerate(shards):
         files[f"v/{n}.json"] = _encode_json(dict(shard))
 
-    for k in range(0, len(records), IDS_PER_CHUNK):
-        files[f"ids/{k // IDS_PER_CHUNK}.json"] = _encode_json([r.id for r in records[k : k + IDS_PER_CHUNK]])
-    files[ID_TABLE] = gzip.compress(_encode_json([r.id for r in records]), compresslevel=9, mtime=0)
+    ids = [r.id for r in records]
+    for k in range(0, len(ids), IDS_PER_CHUNK):
+        files[f"ids/{k // IDS_PER_CHUNK}.json"] = _encode_json(ids[k : k + IDS_PER_CHUNK])
+    files[ID_TABLE] = gzip.compress(_encode_json(ids), compresslevel=9, mtime=0)
 
     by_topic: dict[str, list[int]] = {}
     by_org: dict[str, list[int]] = {}

@@ -250,16 +250,17 @@ def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
 
 
 class SideJob:
-    """``write_side_files`` in a forked process (or inline when there is one core or no fork).
-
-    PAPERARCHIVE_JOBS=1 forces the inline mode (e.g. to profile a build in one process).
+    """``write_side_files`` in a forked process, or inline where records.fork_allowed() says no
+    (one core, no fork, a threaded caller, or PAPERARCHIVE_JOBS=1 to profile a build in one process).
     """
 
     def __init__(self, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> None:
         self.out_dir, self.ctx = out_dir, ctx
         self.process = None
         self.conn = None
-        self.parallel = parallel and _parallel_allowed()
+        from . import records
+
+        self.parallel = parallel and records.fork_allowed()
 
     @classmethod
     def start(cls, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> "SideJob":
@@ -315,14 +316,6 @@ def _side_job_main(out_dir: Path, ctx: generate.SiteContext, conn) -> None:
         failure = f"search index and extras: {type(exc).__name__}: {exc}"
     conn.send((time.perf_counter() - start, failure))
     conn.close()
-
-
-def _parallel_allowed() -> bool:
-    import multiprocessing
-
-    if os.environ.get("PAPERARCHIVE_JOBS", "").strip() == "1":
-        return False
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:

@@ -213,7 +213,7 @@ export function decodeDocs(text, withCodes, visit) {
 // ------------------------------------------------------------------ the query
 
 // The query as index words: each is a term (its stem); the last one, unless followed by a space,
-// is also a prefix (the reader is still typing it); `done` when the reader has typed past it.
+// is also a prefix (the reader is still typing it).
 function parseQuery(query) {
   const tokens = tokenize(query);
   const open = tokens.length > 0 && !/[\s]$/.test(query);
@@ -227,7 +227,7 @@ function parseQuery(query) {
     const key = `${term}|${prefix}`;
     if (seen.has(key)) return;
     seen.add(key);
-    words.push({ term, prefix, done: !isLast || !open });
+    words.push({ term, prefix });
   });
   return words;
 }
@@ -244,18 +244,26 @@ async function vocabularyFor(word) {
   const blocks = info.blocks ? partsFor(info.blocks, low, high) : [];
   if (blocks.length && blocks.length <= BLOCK_RANGE) {
     const parts = await Promise.all(blocks.map((n) => indexFile(`p/${n}.json`)));
-    return pickTerms(word, parts.map((part, i) => [part, (term) => blockEntry(part[term], blocks[i])]));
+    return pickTerms(word, parts.map((part, i) => [part, (term) => blockEntry(part[term], blocks[i], term)]));
   }
   const parts = await Promise.all(partsFor(info.shards, low, high).map((n) => indexFile(`v/${n}.json`)));
   return pickTerms(word, parts.map((part) => [part, (term) => part[term]]));
 }
 
-// A postings block's value for a term as its vocabulary entry.
-function blockEntry(value, n) {
+// A postings block's value for a term as its vocabulary entry. Untruncated postings are counted
+// once per page: the words typed so far are looked up again at every keystroke.
+const blockEntries = new Map(); // "block term" -> entry
+
+function blockEntry(value, n, term) {
   if (typeof value !== "string") return [value[0], n, 1];
-  let count = 0;
-  decodeDocs(value, true, () => count++);
-  return [count, n];
+  const key = `${n} ${term}`;
+  let entry = blockEntries.get(key);
+  if (!entry) {
+    let count = 0;
+    decodeDocs(value, true, () => count++);
+    blockEntries.set(key, (entry = [count, n]));
+  }
+  return entry;
 }
 
 function postingsText(value) {
@@ -302,17 +310,15 @@ function scratchFor(total) {
   return scratch;
 }
 
-// The vocabulary entries and postings blocks of the query words. The blocks of every word found
-// are requested before a newer keystroke can stop this query: the words before the last one do not
-// change while the reader types on, so the query that finally runs finds their postings loaded.
+// The vocabulary entries and postings blocks of the query words. A whole word's block is loaded
+// with its vocabulary (vocabularyFor); a long prefix found in the vocabulary shards has its blocks
+// requested before a newer keystroke can stop this query, so the query that finally runs finds
+// them loaded.
 async function loadQuery(words, stale) {
   const vocabularies = await Promise.all(
     words.map((word) =>
       vocabularyFor(word).then((vocabulary) => {
-        if (word.done) {
-          const entry = vocabulary.get(word.term); // a word the reader has typed past
-          if (entry) indexFile(`p/${entry[1]}.json`).catch(() => {});
-        } else if (word.prefix && word.prefix.length >= EARLY_PREFIX) {
+        if (word.prefix && word.prefix.length >= EARLY_PREFIX) {
           for (const entry of vocabulary.values()) indexFile(`p/${entry[1]}.json`).catch(() => {});
         }
         return vocabulary;
