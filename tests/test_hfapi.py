@@ -91,6 +91,7 @@ def test_list_of_paper_objects() -> None:
             authors=("Yang Luo", "Xuanlei Zhao", "Baijiong Lin"),  # a hidden author keeps their name
             arxiv_id="2511.16668",
             upvotes=29,
+            rank=1,
             github="https://github.com/yangluo7/V-ReasonBench",
             project_page="https://oahzxl.github.io/VReasonBench/",
             keywords=("generative video models", "Veo-3", "zero-shot reasoning"),  # duplicate dropped
@@ -110,6 +111,7 @@ def test_list_of_paper_objects() -> None:
             authors=("Jingxuan Wei", "Caijin Zhou"),
             arxiv_id="2511.15700",
             upvotes=27,
+            rank=2,
         ),
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, FIXTURES, ROOT, SEEDS, require_shared
+from conftest import FIXTURES, ROOT, SEEDS, require_shared
 from paperarchive.parse import (
     listing_date_from_name,
     parse_text,
@@ -562,3 +562,19 @@ def test_render_listing_refuses_ambiguous_neighbours():
     # With a header date line, the same first title is unambiguous.
     text = render_listing([Entry("x.txt", 0, date(2025, 11, 25), "Nov 25", "An abstract.")], date(2025, 11, 25))
     assert parse_text(text, "2025-11-25.txt").entries[0].title == "Nov 25"
+
+
+def test_a_daily_listing_gives_each_paper_its_place(tmp_path):
+    result = read_listing(FIXTURES / "listings" / "2025-11-25-standard.txt")
+    assert [e.rank for e in result.entries] == list(range(1, len(result.entries) + 1))
+
+
+def test_a_page_of_old_papers_under_a_listing_header_is_not_a_daily_listing():
+    from paperarchive.parse import is_daily_listing
+
+    day = date(2025, 12, 8)
+    assert is_daily_listing(day, [date(2025, 12, 5), date(2025, 11, 20), None])
+    assert not is_daily_listing(day, [date(2021, 3, 1), date(2024, 6, 2), date(2025, 12, 1)])
+    assert not is_daily_listing(day, [date(2025, 12, 9)])  # published after the listing's day
+    assert not is_daily_listing(None, [date(2025, 12, 1)])
+    assert is_daily_listing(day, [None, None])

@@ -155,6 +155,7 @@ def test_neighbours_have_the_best_scores_of_a_naive_float64_model(texts):
 
 # --- the linear candidate search (used past EXACT_MAX papers) --------------------------------
 
+from paperarchive import processes  # noqa: E402
 from paperarchive import related as related_module  # noqa: E402
 
 
@@ -221,10 +222,9 @@ def test_a_corrupt_related_cache_is_ignored(tmp_path, monkeypatch):
 
 
 def test_a_prefetched_result_is_taken_by_the_call_that_needs_it(tmp_path, monkeypatch):
-    from paperarchive import records
 
     monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
-    monkeypatch.setattr(records, "fork_allowed", lambda: True)
+    monkeypatch.setattr(processes, "fork_allowed", lambda: True)
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
     papers = DIFFUSION + REINFORCEMENT
     expected = related_papers(papers, k=2)
@@ -237,10 +237,9 @@ def test_a_prefetched_result_is_taken_by_the_call_that_needs_it(tmp_path, monkey
 
 
 def test_an_unused_prefetch_is_cancelled_and_other_calls_compute_as_usual(monkeypatch):
-    from paperarchive import records
 
     monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
-    monkeypatch.setattr(records, "fork_allowed", lambda: True)
+    monkeypatch.setattr(processes, "fork_allowed", lambda: True)
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
     job = related_module.Prefetch.start(DIFFUSION + REINFORCEMENT, k=2)
     assert related_papers(DIFFUSION, k=1)["latent-diffusion"] in (("diffusion-video",), ("fast-sampling",))

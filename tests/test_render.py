@@ -16,7 +16,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 
-from paperarchive import records, render, site
+from paperarchive import processes, render, site
 from paperarchive.mkdocs_plugin import as_read_from_disk, walk_order
 
 from conftest import MKDOCS_YML
@@ -27,8 +27,8 @@ THEME_FILES_DROPPED = tuple(site.UNUSED_THEME_FILES)  # paperarchive build delet
 
 def allow_forking(patch: pytest.MonkeyPatch) -> None:
     """Fork even if this test process runs a thread (a session fixture's HTTP server may): the
-    build would otherwise stay in one process (records.fork_allowed) and test nothing here."""
-    patch.setattr(records, "fork_allowed", lambda: True)
+    build would otherwise stay in one process (processes.fork_allowed) and test nothing here."""
+    patch.setattr(processes, "fork_allowed", lambda: True)
 
 
 def files_under(root: Path) -> dict[str, bytes]:

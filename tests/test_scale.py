@@ -77,12 +77,12 @@ import io  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 
-from paperarchive import records, site  # noqa: E402
+from paperarchive import processes, records, site  # noqa: E402
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["forked", "inline"])
 def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch, parallel):
-    monkeypatch.setattr(records, "fork_allowed", lambda: True)  # even beside a session fixture's server thread
+    monkeypatch.setattr(processes, "fork_allowed", lambda: True)  # even beside a session fixture's server thread
     papers = synthetic_papers(12)
     site_dir = tmp_path / "site"
     monkeypatch.setattr(site, "write_search_index", lambda out_dir, ctx: (out_dir / "index-stub.txt").write_text("x"))
@@ -107,7 +107,7 @@ def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, mon
 import marshal  # noqa: E402
 import os  # noqa: E402
 
-from paperarchive import records, topics  # noqa: E402
+from paperarchive import topics  # noqa: E402
 from test_generate import fixture_papers, fixture_taxonomy  # noqa: E402
 
 
@@ -129,7 +129,7 @@ def test_a_forked_store_parse_reads_exactly_what_one_process_reads(tmp_path, mon
     assert len(serial.papers) == 20 and len(serial.problems) == 2
     monkeypatch.delenv("PAPERARCHIVE_JOBS")
     monkeypatch.setattr(records, "PARALLEL_PARSE_MIN", 2)
-    monkeypatch.setattr(records, "fork_allowed", lambda: True)  # even under a threaded test runner
+    monkeypatch.setattr(processes, "fork_allowed", lambda: True)  # even under a threaded test runner
     forks = []
     real_fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())

@@ -81,8 +81,9 @@ optional = st.none() | hostile_text
 
 @st.composite
 def papers(draw) -> Paper:
-    sources = tuple(sorted(set(draw(st.lists(st.builds(Source, dates, hostile_text), max_size=3))),
-                           key=lambda s: (s.listed or date.min, s.listing)))
+    ranks = st.none() | st.integers(1, 500)
+    sources = tuple(sorted(set(draw(st.lists(st.builds(Source, dates, hostile_text, ranks), max_size=3))),
+                           key=lambda s: (s.listed or date.min, s.listing, s.rank or 0)))
     return Paper(
         id=draw(ids),
         title=draw(hostile_text),

@@ -194,3 +194,12 @@ def test_a_listing_ingested_again_under_an_old_title_finds_the_renamed_paper():
     assert (paper.id, paper.title, paper.former_titles, paper.aliases) == ("old-name", "Old Name", ("New Name",), ("new-name",))
     again = merge(Store(papers=tie.papers), [entry("New Name", "2025-11-21", abstract="Short.")])
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1) and dict(again.papers) == dict(tie.papers)
+
+
+def test_a_daily_listing_records_each_papers_place_and_a_changed_listing_replaces_it():
+    first = store_of(entry("Sparse Experts", rank=3), entry("Dense Experts", rank=1))
+    assert first.papers["sparse-experts"].sources == (Source(date(2025, 11, 20), "2025-11-20.txt", 3),)
+    again = Store(papers=merge(first, [entry("Sparse Experts", rank=2)]).papers)
+    assert again.papers["sparse-experts"].sources == (Source(date(2025, 11, 20), "2025-11-20.txt", 2),)
+    other_day = Store(papers=merge(again, [entry("Sparse Experts", listed="2025-11-21", rank=5)]).papers)
+    assert [(s.listed.day, s.rank) for s in other_day.papers["sparse-experts"].sources] == [(20, 2), (21, 5)]

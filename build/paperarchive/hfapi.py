@@ -36,6 +36,8 @@ truth records of the same listings in corpus/hf-daily/expected.jsonl):
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import json
 import re
@@ -168,7 +170,8 @@ def _read_items(items: list[_Item], shown: str, listed: date | None, problems: l
         entry, found = _entry_from_paper(paper, shown, item, listed)
         problems.extend(found)
         if entry is not None:
-            entries.append(entry)
+            # the API lists a day's papers in HF's order: every API file is a daily listing
+            entries.append(dataclasses.replace(entry, rank=len(entries) + 1))
     problems.sort(key=lambda p: (p.line, p.message))
     return ParseResult(entries=tuple(entries), problems=tuple(problems))
 

@@ -25,6 +25,7 @@ which is then reported (the user can pass --listed-on).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Sequence
@@ -83,6 +84,27 @@ _TITLE, _ABSTRACT, _AFTER_ABSTRACT, _AFTER_META, _AFTER_SEPARATOR = range(5)
 # ---------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------
+
+
+DAILY_RECENT_DAYS = 31  # a Daily Papers listing features papers published in the month before its day
+DAILY_RECENT_SHARE = 0.5
+
+
+def is_daily_listing(listed: date | None, published: Sequence[date | None]) -> bool:
+    """Whether a dated page with a listing header is one day's Daily Papers, judged by its papers' dates.
+
+    HF's daily listing features recent papers; a search-results page saved the same way (same header,
+    same layout) lists papers of any year. So: at least half of the dated papers were published within
+    DAILY_RECENT_DAYS before the listing's day, and none after it. A page with no dated paper counts as
+    daily (nothing contradicts its header).
+    """
+    if listed is None:
+        return False
+    dated = [d for d in published if d is not None]
+    if any(d > listed for d in dated):
+        return False
+    recent = sum(1 for d in dated if (listed - d).days <= DAILY_RECENT_DAYS)
+    return not dated or recent >= DAILY_RECENT_SHARE * len(dated)
 
 
 def listing_date_from_name(name: str) -> date | None:
@@ -426,6 +448,8 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None) -> ParseRes
 
     listed = _listing_date(name, shown, listed_on, head, newest_year, problems)
     entries = _entries(raw, name, shown, listed, problems)
+    if head.header is not None and is_daily_listing(listed, [e.published for e in entries]):
+        entries = [dataclasses.replace(e, rank=place) for place, e in enumerate(entries, start=1)]
     if not entries and not problems:
         problems.append(Problem(shown, 1, "no papers found: is this a Daily Papers listing page?", warning=True))
     problems.sort(key=lambda problem: problem.line)

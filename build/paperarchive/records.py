@@ -32,6 +32,9 @@ from types import MappingProxyType
 import yaml
 from slugify import slugify
 
+from .cache import cache_dir, write_cache_file
+from . import processes
+
 ID_MAX_LENGTH = 80
 
 # The exact fields (and order-independent names) of `paperarchive parse` output.
@@ -63,6 +66,9 @@ class Entry:
     authors_count: int | None = None
     organization: str | None = None
     organization_id: str | None = None
+    # 1-based place in a Daily Papers listing of day ``listed`` (HF's ranking when saved); None when the
+    # source is not a daily listing (a search-results page, a page without a date).
+    rank: int | None = None
     # Only the Hugging Face API JSON carries these.
     authors: tuple[str, ...] = ()
     arxiv_id: str | None = None
@@ -110,10 +116,14 @@ class ParseResult:
 
 @dataclass(frozen=True, order=True)
 class Source:
-    """A listing (or API file) that carried a paper, and its date."""
+    """A listing (or API file) that carried a paper, its date, and the paper's place in it.
+
+    ``rank`` is set only when the source is a Daily Papers listing: the paper was featured on day ``listed``.
+    """
 
     listed: date | None
     listing: str
+    rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -279,9 +289,26 @@ def paper_to_dict(p: Paper) -> dict:
         "keywords": list(p.keywords),
         "links": list(p.links),
         "first_seen": _iso(p.first_seen),
-        "sources": [{"listing": s.listing, "listed": _iso(s.listed)} for s in p.sources],
+        "sources": [_source_dict(s) for s in p.sources],
         "aliases": list(p.aliases),
     }
+
+
+def _source_dict(s: Source) -> dict:
+    # "rank" only when known, so the files of papers stored before it existed keep their bytes
+    found = {"listing": s.listing, "listed": _iso(s.listed)}
+    if s.rank is not None:
+        found["rank"] = s.rank
+    return found
+
+
+def _valid_source(s: object) -> bool:
+    return (
+        isinstance(s, dict)
+        and set(s) in ({"listing", "listed"}, {"listing", "listed", "rank"})
+        and isinstance(s["listing"], str)
+        and (s.get("rank") is None or (_is_int(s["rank"]) and s["rank"] >= 1))
+    )
 
 
 def paper_from_dict(d: object) -> Paper:
@@ -311,10 +338,8 @@ def paper_from_dict(d: object) -> Paper:
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             raise ValueError(f"field {name!r} must be a list of text")
     sources = d.get("sources") or []
-    if not isinstance(sources, list) or not all(
-        isinstance(s, dict) and set(s) == {"listing", "listed"} and isinstance(s["listing"], str) for s in sources
-    ):
-        raise ValueError("field 'sources' must be a list of {listing, listed}")
+    if not isinstance(sources, list) or not all(_valid_source(s) for s in sources):
+        raise ValueError("field 'sources' must be a list of {listing, listed, rank (optional, >= 1)}")
     return Paper(
         id=d["id"],
         title=d["title"],
@@ -331,7 +356,7 @@ def paper_from_dict(d: object) -> Paper:
         project_page=d.get("project_page"),
         keywords=tuple(d.get("keywords") or ()),
         links=tuple(d.get("links") or ()),
-        sources=tuple(Source(_date_field(s, "listed"), s["listing"]) for s in sources),
+        sources=tuple(Source(_date_field(s, "listed"), s["listing"], s.get("rank")) for s in sources),
         first_seen=_date_field(d, "first_seen"),
         aliases=tuple(d.get("aliases") or ()),
         former_titles=tuple(d.get("former_titles") or ()),
@@ -481,7 +506,7 @@ PARALLEL_PARSE_MIN = 2000  # unknown files from which a second process parses ha
 
 def _parse_store_files(files: list[tuple[str, bytes]]) -> dict[str, Paper | tuple[int, str]]:
     """name -> Paper, or (line, message) for a file that is not a valid record."""
-    if len(files) < PARALLEL_PARSE_MIN or not fork_allowed():
+    if len(files) < PARALLEL_PARSE_MIN or not processes.fork_allowed():
         return {name: _parse_one(data) for name, data in files}
     half = len(files) // 2
     read_end, write_end = os.pipe()
@@ -524,16 +549,6 @@ def _parse_one(data: bytes) -> Paper | tuple[int, str]:
         return (line, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x})")
 
 
-def fork_allowed() -> bool:
-    import multiprocessing
-    import threading
-
-    if os.environ.get("PAPERARCHIVE_JOBS", "").strip() == "1" or (os.cpu_count() or 1) < 2:
-        return False
-    # a forked copy of a threaded process may find a lock held forever (serve builds from a thread)
-    return hasattr(os, "fork") and threading.active_count() == 1 and not multiprocessing.current_process().daemon
-
-
 def _ordinal(value: date | None) -> int | None:
     return value.toordinal() if value is not None else None
 
@@ -547,7 +562,7 @@ def _row_of(p: Paper) -> tuple:
     return (
         p.id, p.title, p.former_titles, p.abstract, _ordinal(p.published), p.comments, p.authors_count,
         p.organization, p.organization_id, p.authors, p.arxiv_id, p.upvotes, p.github, p.project_page,
-        p.keywords, p.links, _ordinal(p.first_seen), tuple((_ordinal(s.listed), s.listing) for s in p.sources),
+        p.keywords, p.links, _ordinal(p.first_seen), tuple((_ordinal(s.listed), s.listing, s.rank) for s in p.sources),
         p.aliases,
     )
 
@@ -559,7 +574,7 @@ def _paper_of_row(row: tuple) -> Paper:
         id=pid, title=title, abstract=abstract, published=_day_of(published), comments=comments,
         authors_count=authors_count, organization=organization, organization_id=organization_id,
         authors=authors, arxiv_id=arxiv_id, upvotes=upvotes, github=github, project_page=project_page,
-        keywords=keywords, links=links, sources=tuple(Source(_day_of(d), listing) for d, listing in sources),
+        keywords=keywords, links=links, sources=tuple(Source(_day_of(d), listing, rank) for d, listing, rank in sources),
         first_seen=_day_of(first_seen), aliases=aliases, former_titles=former_titles,
     )
 
@@ -616,26 +631,6 @@ class _StoreCache:
         write_cache_file(self.path, marshal.dumps((_cache_version(), self.new)))
 
 
-def cache_dir() -> Path | None:
-    """Where the build's caches live (outside the repo): PAPERARCHIVE_CACHE_DIR, else
-    ~/.cache/paperarchive; None when PAPERARCHIVE_CACHE_DIR=none turns caching off."""
-    base = os.environ.get("PAPERARCHIVE_CACHE_DIR")
-    if base is not None and base.strip().lower() in ("", "none", "off", "0"):
-        return None
-    if base is None:
-        base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "paperarchive")
-    return Path(base)
-
-
-def write_cache_file(path: Path, data: bytes) -> None:
-    """Replace a cache file atomically; a cache that cannot be written is simply not written."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-
-
 def _cache_path(folder: Path) -> Path | None:
     base = cache_dir()
     if base is None:
@@ -673,9 +668,9 @@ class MergeResult:
     retired: tuple[str, ...] = ()
 
 
-def _source_key(source: Source) -> tuple[date, str]:
+def _source_key(source: Source) -> tuple[date, str, int]:
     # an undated listing sorts first: it never overrides what a dated one says
-    return (source.listed or date.min, source.listing)
+    return (source.listed or date.min, source.listing, source.rank or 0)
 
 
 def _entry_order(entry: Entry) -> tuple[date, str, int]:
@@ -836,7 +831,7 @@ def _new_paper(paper_id: str, e: Entry) -> Paper:
         project_page=e.project_page or None,
         keywords=tuple(e.keywords),
         links=links_in(e.abstract),
-        sources=(Source(e.listed, e.listing),),
+        sources=(Source(e.listed, e.listing, e.rank),),
         first_seen=e.listed,
     )
 
@@ -861,10 +856,12 @@ def _pick_comments(old: int, new: int, later: bool) -> int:
 
 def _apply(p: Paper, e: Entry) -> Paper:
     """Paper ``p`` after entry ``e``; ``e`` wins on what it carries only if it is not older than p's sources."""
-    later = (e.listed or date.min, e.listing) >= max(map(_source_key, p.sources), default=(date.min, ""))
+    later = (e.listed or date.min, e.listing) >= max((_source_key(s)[:2] for s in p.sources), default=(date.min, ""))
     abstract = _pick(p.abstract, e.abstract, later)
     title = _pick(p.title, e.title, later)
-    sources = tuple(sorted(set(p.sources) | {Source(e.listed, e.listing)}, key=_source_key))
+    # a listing ingested again replaces what it said before (its rank may have changed)
+    others = {s for s in p.sources if (s.listed, s.listing) != (e.listed, e.listing)}
+    sources = tuple(sorted(others | {Source(e.listed, e.listing, e.rank)}, key=_source_key))
     return Paper(
         id=p.id,
         title=title,
@@ -890,8 +887,8 @@ def _apply(p: Paper, e: Entry) -> Paper:
 
 def _combine(kept: Paper, gone: Paper) -> Paper:
     """One paper from two records of it: ``kept`` keeps its id, ``gone``'s id becomes an alias."""
-    newest = max(map(_source_key, gone.sources), default=(date.min, ""))
-    later = newest >= max(map(_source_key, kept.sources), default=(date.min, ""))
+    newest = max((_source_key(s)[:2] for s in gone.sources), default=(date.min, ""))
+    later = newest >= max((_source_key(s)[:2] for s in kept.sources), default=(date.min, ""))
     abstract = _pick(kept.abstract, gone.abstract, later)
     title = _pick(kept.title, gone.title, later)
     sources = tuple(sorted(set(kept.sources) | set(gone.sources), key=_source_key))

@@ -13,7 +13,7 @@ compared only with candidates found through its rare terms (``candidate_neighbou
 exactly: linear time (``benchmarks/related.py`` prints time and agreement).
 
 A rebuild of an unchanged corpus reads the last result from the cache folder
-(PAPERARCHIVE_CACHE_DIR, records.cache_dir), and ``Prefetch`` starts the computation in a
+(PAPERARCHIVE_CACHE_DIR, cache.cache_dir), and ``Prefetch`` starts the computation in a
 forked process early in a build, so that it runs beside the topic matching.
 
 Determinism: papers are ranked in id order and terms in sorted order whatever the input
@@ -135,7 +135,7 @@ class Prefetch:
 
     @classmethod
     def start(cls, papers: Sequence[Paper], k: int) -> "Prefetch | None":
-        from .records import fork_allowed
+        from .processes import fork_allowed
 
         ordered = sorted(papers, key=lambda paper: paper.id)
         if len(ordered) < max(CACHE_MIN_PAPERS, 2) or k <= 0 or not fork_allowed():
@@ -204,7 +204,7 @@ def _corpus_key(ordered: Sequence[Paper], k: int) -> bytes:
 
 
 def _cached(key: bytes | None) -> dict[str, tuple[str, ...]] | None:
-    from .records import cache_dir
+    from .cache import cache_dir
 
     where = cache_dir()
     if key is None or where is None:
@@ -219,7 +219,7 @@ def _cached(key: bytes | None) -> dict[str, tuple[str, ...]] | None:
 
 
 def _remember(key: bytes | None, result: dict[str, tuple[str, ...]]) -> None:
-    from .records import cache_dir, write_cache_file
+    from .cache import cache_dir, write_cache_file
 
     where = cache_dir()
     if key is not None and where is not None:

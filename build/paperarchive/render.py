@@ -45,7 +45,7 @@ class WorkerFailed(Exception):
 
 def default_jobs() -> int:
     """Processes that render pages: PAPERARCHIVE_JOBS, else the CPUs this process may use; 1 when forking is unsafe."""
-    from .records import fork_allowed
+    from .processes import fork_allowed
 
     if not fork_allowed():
         return 1

@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from . import generate, related, render
+from . import cache, generate, processes, related, render
 from .progress import Progress, summary
 from .records import Paper
 
@@ -250,7 +250,7 @@ def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
 
 
 class SideJob:
-    """``write_side_files`` in a forked process, or inline where records.fork_allowed() says no
+    """``write_side_files`` in a forked process, or inline where processes.fork_allowed() says no
     (one core, no fork, a threaded caller, or PAPERARCHIVE_JOBS=1 to profile a build in one process).
     """
 
@@ -258,9 +258,7 @@ class SideJob:
         self.out_dir, self.ctx = out_dir, ctx
         self.process = None
         self.conn = None
-        from . import records
-
-        self.parallel = parallel and records.fork_allowed()
+        self.parallel = parallel and processes.fork_allowed()
 
     @classmethod
     def start(cls, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> "SideJob":
@@ -335,9 +333,9 @@ def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
 def _remembering(taxonomy):
     """The taxonomy with its answers cached across builds (topics.RememberedTaxonomy); None when
     it is not a topics.Taxonomy (a test's stand-in) or caching is off (PAPERARCHIVE_CACHE_DIR=none)."""
-    from . import records, topics
+    from . import topics
 
-    folder = records.cache_dir()
+    folder = cache.cache_dir()
     if folder is None or not isinstance(taxonomy, topics.Taxonomy):
         return None
     return topics.RememberedTaxonomy(taxonomy, folder)

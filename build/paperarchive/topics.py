@@ -255,7 +255,7 @@ class RememberedTaxonomy:
 
     def save(self) -> None:
         """Write the answers used in this run (when there are enough to be worth it and some are new)."""
-        from .records import write_cache_file
+        from .cache import write_cache_file
 
         if self._path is None or not self._missed and len(self._used) == len(self._known):
             return
