@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, SEEDS, require_shared
 from paperarchive.parse import (
     listing_date_from_name,
@@ -169,7 +168,7 @@ def test_repo_seeds_match_shared_seeds():
     for path in REPO_SEEDS.glob("*.txt"):
         number = path.stem.rsplit("-", 1)[1]
         (original,) = seeds.glob(f"{number}_*.txt")
-        strip = lambda result: [(e.title, e.abstract, e.published, e.comments, e.authors_count,  # noqa: E731
+        strip = lambda result: [(e.title, e.abstract, e.published, e.comments, e.authors_count,
                                  e.organization, e.organization_id) for e in result.entries]
         listed = read_listing(path).entries[0].listed
         assert strip(read_listing(path)) == strip(read_listing(original, listed)), path.name
@@ -239,8 +238,8 @@ def test_the_name_date_wins_and_a_disagreeing_header_is_reported():
     result = parse_text(one_paper("Nov 25", "Nov 20"), "2025-11-21.txt", listed_on=date(2024, 1, 1))
     assert result.entries[0].listed == date(2025, 11, 21)
     assert [str(p) for p in result.problems] == [
-        '2025-11-21.txt:5: the header says "Nov 25" but the listing\'s date is 2025-11-21 (from the file name): '
-        "using 2025-11-21"
+        ('2025-11-21.txt:5: the header says "Nov 25" but the listing\'s date is 2025-11-21 (from the file name): '
+        "using 2025-11-21")
     ]
     assert result.problems[0].warning
 
@@ -250,8 +249,8 @@ def test_header_year_is_inferred_one_past_the_newest_explicit_year():
     assert [(e.listed, e.published) for e in result.entries] == [
         (date(2025, 11, 25), date(2024, 6, 25)), (date(2025, 11, 25), date(2025, 11, 20))]
     assert [str(p) for p in result.problems] == [
-        'saved.txt:5: the header "Nov 25" has no year: assumed 2025, one past the newest year on the page; '
-        "name the file 2025-11-25-....txt or pass --listed-on to be sure"
+        ('saved.txt:5: the header "Nov 25" has no year: assumed 2025, one past the newest year on the page; '
+        "name the file 2025-11-25-....txt or pass --listed-on to be sure")
     ]
 
 
@@ -262,7 +261,7 @@ def test_a_header_with_nothing_to_date_it_leaves_listed_empty_silently():
 
 
 def test_a_page_without_header_or_name_date_is_undated_silently():
-    result = parse_text("A Title\nAn abstract.\nB\nb.\n", "undated.txt")
+    result = parse_text("Daily Papers\nA Title\nAn abstract.\nB\nb.\n", "undated.txt")
     assert [e.listed for e in result.entries] == [None, None]
     assert result.problems == ()
 
@@ -275,8 +274,8 @@ def test_truncated_file_keeps_good_records_and_names_the_title():
     assert [entry.title for entry in result.entries] == [
         "Nemotron Elastic: Towards Efficient Many-in-One Reasoning LLMs"]
     assert [str(p) for p in result.problems] == [
-        f'{MALFORMED}/2025-11-25-truncated.txt:17: title "Layer-Wise Quantization: A Pragmatic and Effective '
-        'Method" has no abstract (file ends): paper skipped'
+        (f'{MALFORMED}/2025-11-25-truncated.txt:17: title "Layer-Wise Quantization: A Pragmatic and Effective '
+        'Method" has no abstract (file ends): paper skipped')
     ]
     assert not result.problems[0].warning
 
@@ -301,14 +300,14 @@ def test_utf16_file_is_refused_with_a_hint(tmp_path):
 
 def test_windows_1252_warning_names_the_line_whatever_the_line_ends(tmp_path):
     path = tmp_path / "2025-11-25.txt"
-    path.write_bytes(b"Title one\rAbstract one.\r\nTitle \x93two\x94\rAbstract two.\r")
+    path.write_bytes(b"Subscribe\rTitle one\rAbstract one.\r\nTitle \x93two\x94\rAbstract two.\r")
     result = read_listing(path)
     assert [e.title for e in result.entries] == ["Title one", "Title \u201ctwo\u201d"]
-    assert [(p.line, p.warning) for p in result.problems] == [(3, True)]
+    assert [(p.line, p.warning) for p in result.problems] == [(4, True)]
 
 
 def test_a_file_name_with_an_impossible_date_is_reported():
-    result = parse_text("A Title\nAn abstract.\n", "2025-02-30-saved.txt")
+    result = parse_text("Daily Papers\nA Title\nAn abstract.\n", "2025-02-30-saved.txt")
     assert result.entries[0].listed is None
     assert [str(p) for p in result.problems] == [
         "2025-02-30-saved.txt:1: the file name starts with '2025-02-30', which is not a real date: ignored"]
@@ -351,11 +350,11 @@ def test_windows_1252_is_read_with_a_warning():
 
 def test_undefined_windows_1252_bytes_never_fail(tmp_path):
     path = tmp_path / "odd.txt"
-    path.write_bytes(b"A Title \x81\x8d\x8f\x90\x9d\nAn abstract \xff.\n")
+    path.write_bytes(b"Subscribe\nA Title \x81\x8d\x8f\x90\x9d\nAn abstract \xff.\n")
     result = read_listing(path)
     assert [entry.title for entry in result.entries] == ["A Title \x81\x8d\x8f\x90\x9d"]
     assert result.entries[0].abstract == "An abstract ÿ."
-    assert [p.line for p in result.problems] == [1]
+    assert [p.line for p in result.problems] == [2]
 
 
 def test_crlf_is_read_like_lf():
@@ -390,8 +389,8 @@ def test_headerless_file():
         ("Third Paper Has No Year", None, None, 0),
     ]
     assert [str(p) for p in result.problems] == [
-        f'{MALFORMED}/headerless.txt:6: paper date "Nov 20" has no year and the listing\'s year is unknown '
-        "(and 1 more): published left empty; name the file YYYY-MM-DD-....txt or pass --listed-on"
+        (f'{MALFORMED}/headerless.txt:6: paper date "Nov 20" has no year and the listing\'s year is unknown '
+        "(and 1 more): published left empty; name the file YYYY-MM-DD-....txt or pass --listed-on")
     ]
     dated = read_listing(MALFORMED / "headerless.txt", listed_on=date(2025, 11, 25))
     assert dated.problems == ()
@@ -402,15 +401,15 @@ def test_garbage_metadata_lines():
     result = read_listing(MALFORMED / "2025-11-25-garbage-metadata.txt")
     shown = f"{MALFORMED}/2025-11-25-garbage-metadata.txt"
     assert [str(p) for p in result.problems] == [
-        f'{shown}:11: metadata line "• many authors" is neither "• N authors" nor "<org id> <display name>": '
-        "metadata left empty",
-        f'{shown}:19: metadata line "nvidia" is neither "• N authors" nor "<org id> <display name>": '
-        "metadata left empty",
+        (f'{shown}:11: metadata line "• many authors" is neither "• N authors" nor "<org id> <display name>": '
+        "metadata left empty"),
+        (f'{shown}:19: metadata line "nvidia" is neither "• N authors" nor "<org id> <display name>": '
+        "metadata left empty"),
         f'{shown}:29: paper date "Nov 31" does not exist in 2025: published left empty',
-        f'{shown}:37: paper date "2025-11-20" is not like "Nov 20" or "Jun 25, 2024" (then the comment count, '
-        "if any): published left empty",
-        f'{shown}:45: paper "Separator Without a Date" has "·" but no date after it (this line is read as the '
-        "next title): published left empty",
+        (f'{shown}:37: paper date "2025-11-20" is not like "Nov 20" or "Jun 25, 2024" (then the comment count, '
+        "if any): published left empty"),
+        (f'{shown}:45: paper "Separator Without a Date" has "·" but no date after it (this line is read as the '
+        "next title): published left empty"),
     ]
     assert not any(p.warning for p in result.problems)
     assert [(e.title, e.authors_count, e.organization, e.published, e.comments) for e in result.entries] == [
@@ -427,8 +426,8 @@ def test_metadata_without_separator_or_date_at_file_end():
     result = parse_text("Nov 25\n\nA Title\n\nAn abstract.\n\n  • 2 authors\n", "2025-11-25.txt")
     assert [(e.title, e.authors_count, e.published) for e in result.entries] == [("A Title", 2, None)]
     assert [str(p) for p in result.problems] == [
-        '2025-11-25.txt:3: paper "A Title" has metadata "• 2 authors" but no date after it (file ends): '
-        "published left empty"
+        ('2025-11-25.txt:3: paper "A Title" has metadata "• 2 authors" but no date after it (file ends): '
+        "published left empty")
     ]
 
 
@@ -504,7 +503,7 @@ def test_print_records_bad_listed_on_is_a_usage_error(value):
 
 
 def test_print_records_keeps_unicode_readable():
-    status, out, _ = run_parse([relative(MALFORMED / "2025-11-25-cp1252.txt")])
+    _status, out, _ = run_parse([relative(MALFORMED / "2025-11-25-cp1252.txt")])
     assert "“Smart Quotes”" in out and "\\u" not in out
 
 
@@ -547,7 +546,7 @@ def test_render_listing_layout():
     ],
 )
 def test_render_listing_refuses_what_the_layout_cannot_carry(changes, reason):
-    fields = dict(listing="x.txt", line=0, listed=None, title="T", abstract="A", published=date(2024, 1, 1))
+    fields = {"listing": "x.txt", "line": 0, "listed": None, "title": "T", "abstract": "A", "published": date(2024, 1, 1)}
     fields.update(changes)
     with pytest.raises(ValueError, match=reason):
         render_listing([Entry(**fields)], None)
@@ -577,4 +576,6 @@ def test_a_page_of_old_papers_under_a_listing_header_is_not_a_daily_listing():
     assert not is_daily_listing(day, [date(2021, 3, 1), date(2024, 6, 2), date(2025, 12, 1)])
     assert not is_daily_listing(day, [date(2025, 12, 9)])  # published after the listing's day
     assert not is_daily_listing(None, [date(2025, 12, 1)])
-    assert is_daily_listing(day, [None, None])
+    # No dated paper: nothing shows the page is recent (seed 004: a header, no paper dates, old papers).
+    assert not is_daily_listing(day, [None, None])
+    assert not is_daily_listing(day, [])

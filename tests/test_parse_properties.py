@@ -1,4 +1,5 @@
-"""Property tests for the listing parser: render -> parse round trip, and fuzzing that never raises."""
+"""Property tests for the listing parser: render -> parse round trip (also as a browser saves the page, with
+Unicode spaces in the layout), and fuzzing that never raises."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-
-from paperarchive.parse import BOILERPLATE, parse_text, read_listing, render_listing, unrenderable
+from paperarchive.parse import (
+    BOILERPLATE,
+    is_daily_listing,
+    parse_text,
+    read_listing,
+    render_listing,
+    unrenderable,
+)
 from paperarchive.records import Entry, ParseResult
 
 # Text that must survive as written: markup, template and YAML syntax, emoji, CJK, RTL, combining
@@ -35,7 +42,11 @@ fragments = st.lists(st.one_of(st.sampled_from(NASTY), free_text), min_size=1, m
 one_line = st.one_of(fragments, st.sampled_from(STRUCTURAL)).map(str.strip).filter(bool)
 org_id = st.text(st.characters(exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=20).filter(
     lambda text: len(text.split()) == 1 and text == text.strip() and not text.startswith("•"))
-dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))  # plausible ones (parse.EARLIEST)
+TODAY = date(2100, 12, 31)
+
+# What a browser's copy puts where the layout has an ASCII space (and at line ends).
+UNICODE_SPACES = ["\u00a0", "\u2007", "\u202f", "\u2009", "\u3000", "\u2002", "\u205f", "\u1680", " ", "\t"]
 
 
 @st.composite
@@ -72,15 +83,54 @@ def listings(draw):
     return entries, header, name, (None if named else listed)
 
 
+def line_roles(entries: list[Entry], header: date | None) -> list[str]:
+    """What each line of render_listing(entries, header) is: "layout" (boilerplate, dates, "·", authors),
+    "org" (an organization line), "field" (title, abstract) or "blank"."""
+    roles = ["layout", "blank"] * len(BOILERPLATE) + (["layout", "blank"] if header is not None else [])
+    for entry in entries:
+        roles += ["field", "blank", "field", "blank"]
+        if entry.authors_count is not None:
+            roles.append("layout")
+        elif entry.organization_id is not None:
+            roles.append("org")
+        if entry.published is not None:
+            roles += ["layout", "layout"]
+        roles.append("blank")
+    return roles
+
+
+def as_a_browser_saves(text: str, roles: list[str], rnd) -> str:
+    """Any Unicode space where the layout has an ASCII space, and spaces at line ends."""
+    lines = text.split("\n")
+    assert len(lines) == len(roles)
+
+    def pad() -> str:
+        return "".join(rnd.choices(UNICODE_SPACES, k=rnd.choice((0, 0, 1, 2))))
+
+    saved = []
+    for line, role in zip(lines, roles):
+        if role == "layout":
+            line = "".join(rnd.choice(UNICODE_SPACES) if ch == " " else ch for ch in line)
+        elif role == "org":
+            line = line.replace(" ", rnd.choice(UNICODE_SPACES), 1)  # between the one-word id and the name
+        saved.append(pad() + line + pad())
+    return "\n".join(saved)
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(listings())
+@given(listings(), st.data())
 @example(([Entry("saved.txt", 0, date(2025, 11, 25), "Nov 25", "·", date(2024, 12, 1), 3, None, "·", "x•"),
            Entry("saved.txt", 0, date(2025, 11, 25), "• 2 authors", "Dec 4, 2023", date(2025, 11, 25))],
-          date(2025, 11, 25), "saved.txt", date(2025, 11, 25)))
-def test_rendered_entries_parse_back_exactly(case):
+          date(2025, 11, 25), "saved.txt", date(2025, 11, 25)), None)
+def test_rendered_entries_parse_back_exactly(case, data):
     entries, header, name, listed_on = case
+    if header is not None and is_daily_listing(entries[0].listed if entries else None, [e.published for e in entries]):
+        entries = [dataclasses.replace(entry, rank=place) for place, entry in enumerate(entries, start=1)]
     text = render_listing(entries, header)
-    result = parse_text(text, name, listed_on)
+    result = parse_text(text, name, listed_on, today=TODAY)
+    if data is not None:
+        saved = as_a_browser_saves(text, line_roles(entries, header), data.draw(st.randoms(use_true_random=False)))
+        assert parse_text(saved, name, listed_on, today=TODAY) == result, saved
     assert [dataclasses.replace(entry, line=0) for entry in result.entries] == entries
     lines = text.split("\n")
     assert [lines[entry.line - 1] for entry in result.entries] == [entry.title for entry in entries]

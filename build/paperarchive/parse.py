@@ -28,8 +28,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -38,16 +39,19 @@ from .records import Entry, ParseResult, Problem
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
 
+# Where the layout has a space, a saved page may hold any Unicode space (U+00A0 from a browser's copy,
+# U+2009, U+202F, U+3000, ...): ``\s`` matches them all, as str.strip and str.split do.
 # Digits are bounded so int() never meets a 5,000-digit string (it would raise).
 _DATE_RE = re.compile(
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{1,2})(?:, ([0-9]{4}))?(?: ([0-9]{1,9}))?"
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s{1,3}([0-9]{1,2})(?:,\s{1,3}([0-9]{4}))?"
+    r"(?:\s{1,3}([0-9]{1,9}))?"
 )
-_AUTHORS_RE = re.compile(r"•[ \t]{0,8}([0-9]{1,9})[ \t]{1,8}authors?")
+_AUTHORS_RE = re.compile(r"•\s{0,8}([0-9]{1,9})\s{1,8}authors?")
 # A damaged date line (where a date must stand) rather than the next paper's title:
 # "Nov 31", "November 20", "2025-11-20", "20/11/2025"; short, and not "Novel ..." or "3D ...".
 _DATEISH_RE = re.compile(
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?[ \t]+[0-9].{0,24}"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+[0-9].{0,24}"
     r"|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}.{0,16}"
 )
 _NAME_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
@@ -72,6 +76,15 @@ _BOILERPLATE_VARIANTS = ("Get trending papers in your email inbox once a day!",)
 _BOILERPLATE_SET = frozenset(BOILERPLATE + _BOILERPLATE_VARIANTS)
 # Longest first, so that a phrase is never cut short by a shorter one it starts with.
 _GLUABLE = tuple(sorted(_BOILERPLATE_SET, key=len, reverse=True))
+# The same phrases with any Unicode space where they have a space (a browser's copy).
+_BOILERPLATE_RES = tuple((phrase, re.compile(re.escape(phrase).replace(r"\ ", r"\s+"))) for phrase in _GLUABLE)
+
+# Dates no listing can carry: Daily Papers began in 2023, arXiv in 1991.  A date before EARLIEST or
+# after today is a typo (``Jan 1, 2999``, ``Jan 1, 0001``) that would sit at either end of every
+# timeline, so it is left empty with a warning.  A saved page's day may run one day ahead of the
+# reader's clock (time zones), hence the day of grace.
+EARLIEST = date(1990, 1, 1)
+_GRACE = timedelta(days=1)
 
 # Windows-1252 leaves five bytes undefined; map them to the same code point (as browsers do)
 # so that decoding never fails.
@@ -95,16 +108,16 @@ def is_daily_listing(listed: date | None, published: Sequence[date | None]) -> b
 
     HF's daily listing features recent papers; a search-results page saved the same way (same header,
     same layout) lists papers of any year. So: at least half of the dated papers were published within
-    DAILY_RECENT_DAYS before the listing's day, and none after it. A page with no dated paper counts as
-    daily (nothing contradicts its header).
+    DAILY_RECENT_DAYS before the listing's day, and none after it. A page with no dated paper is not
+    (nothing shows it is recent: seed 004 has a header and no paper dates, and its papers are years old).
     """
     if listed is None:
         return False
     dated = [d for d in published if d is not None]
-    if any(d > listed for d in dated):
+    if not dated or any(d > listed for d in dated):
         return False
     recent = sum(1 for d in dated if (listed - d).days <= DAILY_RECENT_DAYS)
-    return not dated or recent >= DAILY_RECENT_SHARE * len(dated)
+    return recent >= DAILY_RECENT_SHARE * len(dated)
 
 
 def listing_date_from_name(name: str) -> date | None:
@@ -115,12 +128,13 @@ def listing_date_from_name(name: str) -> date | None:
     return _make_date(int(match[1]), int(match[2]), int(match[3]))
 
 
-def read_listing(path: Path, listed_on: date | None = None) -> ParseResult:
+def read_listing(path: Path, listed_on: date | None = None, today: date | None = None) -> ParseResult:
     """Read one listing file.  Never raises: whatever is wrong comes back as Problems.
 
-    Entries are named by the file's name; problems by the path as given.
+    Entries are named by the file's name; problems by the path as given (see ``shown_path``).
+    ``today`` (default: the clock's) bounds plausible dates.
     """
-    shown = str(path)
+    shown = shown_path(path)
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -136,17 +150,55 @@ def read_listing(path: Path, listed_on: date | None = None) -> ParseResult:
             message = f"binary file (NUL byte at offset {nul}), not a listing page: skipped"
         return ParseResult(problems=(Problem(shown, 1, message),))
     text, decode_problem = _decode(data, shown)
-    result = _parse(text, Path(path).name, shown, listed_on)
+    result = _parse(text, readable_name(Path(path).name), shown, listed_on, today)
     if decode_problem is None:
         return result
     return ParseResult(result.entries, (decode_problem, *result.problems))
 
 
-def parse_text(text: str, listing: str, listed_on: date | None = None) -> ParseResult:
-    """Parse the text of one listing; ``listing`` is its file name (for Entry.listing and messages)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _parse(text, listing, listing, listed_on)
+def parse_text(text: str, listing: str, listed_on: date | None = None, today: date | None = None) -> ParseResult:
+    """Parse the text of one listing; ``listing`` is its file name (for Entry.listing and messages).
+
+    ``today`` (default: the clock's) bounds plausible dates.
+    """
+    text = text.removeprefix("\ufeff")
+    return _parse(text, listing, shown_path(listing), listed_on, today)
+
+
+def readable_name(name: str | Path) -> str:
+    """A file name as valid Unicode: bytes that are not UTF-8 (held as surrogates) become U+FFFD."""
+    text = str(name)
+    if text.isascii():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system decoding makes
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a message shows it: valid Unicode, no control character or bidi override raw."""
+    return escape_controls(readable_name(path))
+
+
+# Characters that would act on a terminal (C0/C1 controls, ESC sequences), reorder text (bidi
+# overrides and isolates are format characters) or break a line (U+2028/U+2029), or are not text.
+_ACTING_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+
+
+def escape_controls(text: str) -> str:
+    """Text with every control, format or line-separator character written as an escape (``\\u202e``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escaped_char(ch) for ch in text)
+
+
+def _escaped_char(ch: str) -> str:
+    if ch == " " or unicodedata.category(ch) not in _ACTING_CATEGORIES:
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def print_records(files: list[Path], listed_on: str | None, out: TextIO, err: TextIO) -> int:
@@ -285,13 +337,14 @@ def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 
 
 class _Header:
-    __slots__ = ("start", "header", "header_line", "first_title")
+    __slots__ = ("boilerplate", "first_title", "header", "header_line", "start")
 
-    def __init__(self, start: int, header, header_line: int, first_title: str | None):
+    def __init__(self, start: int, header, header_line: int, first_title: str | None, boilerplate: bool):
         self.start = start  # index of the first line after the header
         self.header = header  # the header's date match, or None
         self.header_line = header_line
         self.first_title = first_title  # the first title when it was glued to boilerplate (or scanned)
+        self.boilerplate = boilerplate  # whether any boilerplate phrase was found
 
 
 def _scan_header(lines: list[str]) -> _Header:
@@ -301,20 +354,31 @@ def _scan_header(lines: list[str]) -> _Header:
         text = raw.strip()
         if not text:
             continue
-        if text in _BOILERPLATE_SET and text not in seen:
-            seen.add(text)
+        phrase = _boilerplate_phrase(text)
+        if phrase is not None and phrase not in seen:
+            seen.add(phrase)
             continue
         match = _DATE_RE.fullmatch(text)
         if match:
-            return _Header(index + 1, match, index + 1, None)
+            return _Header(index + 1, match, index + 1, None, bool(seen))
         unglued = _unglue(text, seen)
         if unglued != text:
             match = _DATE_RE.fullmatch(unglued)
             if match:
-                return _Header(index + 1, match, index + 1, None)
+                return _Header(index + 1, match, index + 1, None, True)
         # The first title starts here (possibly with boilerplate cut off its front).
-        return _Header(index, None, 0, unglued)
-    return _Header(len(lines), None, 0, None)
+        return _Header(index, None, 0, unglued, bool(seen))
+    return _Header(len(lines), None, 0, None, bool(seen))
+
+
+def _boilerplate_phrase(text: str) -> str | None:
+    """The boilerplate phrase a (stripped) line is, whatever Unicode spaces it holds, else None."""
+    if text in _BOILERPLATE_SET:
+        return text
+    for phrase, pattern in _BOILERPLATE_RES:
+        if pattern.fullmatch(text):
+            return phrase
+    return None
 
 
 def _unglue(text: str, seen: set[str]) -> str:
@@ -322,9 +386,10 @@ def _unglue(text: str, seen: set[str]) -> str:
     changed = True
     while changed:
         changed = False
-        for phrase in _GLUABLE:
-            if phrase not in seen and text.startswith(phrase) and len(text) > len(phrase):
-                rest = text[len(phrase) :]
+        for phrase, pattern in _BOILERPLATE_RES:
+            glued = pattern.match(text) if phrase not in seen else None
+            if glued and glued.end() < len(text):
+                rest = text[glued.end() :]
                 # "Subscribers..." or "newly..." are words, not glued boilerplate.
                 if rest[0].islower() or not rest.strip():
                     continue
@@ -335,7 +400,7 @@ def _unglue(text: str, seen: set[str]) -> str:
     return text
 
 
-def _parse(text: str, name: str, shown: str, listed_on: date | None) -> ParseResult:
+def _parse(text: str, name: str, shown: str, listed_on: date | None, today: date | None) -> ParseResult:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -351,6 +416,7 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None) -> ParseRes
 
     state = _TITLE
     current: list = []
+    separators = 0
     count = len(lines)
     index = head.start
     if head.first_title is not None:
@@ -369,6 +435,7 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None) -> ParseRes
         if state == _AFTER_ABSTRACT:
             first = text[0]
             if first == "·" and text == SEPARATOR:
+                separators += 1
                 state = _AFTER_SEPARATOR
                 continue
             if first == "•":
@@ -385,6 +452,7 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None) -> ParseRes
             state = _TITLE
         elif state == _AFTER_META or state == _AFTER_SEPARATOR:
             if state == _AFTER_META and text == SEPARATOR:
+                separators += 1
                 state = _AFTER_SEPARATOR
                 continue
             match = date_re(text)
@@ -446,14 +514,28 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None) -> ParseRes
         )
         raw.append(current)
 
-    listed = _listing_date(name, shown, listed_on, head, newest_year, problems)
-    entries = _entries(raw, name, shown, listed, problems)
+    if (raw or problems) and not _has_structure(head, separators, raw):
+        message = (
+            'no listing structure (no header, no "• N authors" or organization line, no paper date): '
+            "not a Daily Papers listing page; skipped"
+        )
+        return ParseResult((), (Problem(shown, 1, message),))
+    latest = (today or date.today()) + _GRACE
+    listed = _listing_date(name, shown, listed_on, head, newest_year, latest, problems)
+    entries = _entries(raw, name, shown, listed, latest, problems)
     if head.header is not None and is_daily_listing(listed, [e.published for e in entries]):
         entries = [dataclasses.replace(e, rank=place) for place, e in enumerate(entries, start=1)]
     if not entries and not problems:
         problems.append(Problem(shown, 1, "no papers found: is this a Daily Papers listing page?", warning=True))
     problems.sort(key=lambda problem: problem.line)
     return ParseResult(tuple(entries), tuple(problems))
+
+
+def _has_structure(head: _Header, separators: int, raw: list[list]) -> bool:
+    """Whether anything on the page is listing layout: boilerplate, a header date, "·", metadata or a date."""
+    return bool(head.boilerplate or head.header or separators) or any(
+        r[3] is not None or r[5] or r[6] for r in raw
+    )
 
 
 def _read_metadata(text: str, current: list, line: int, shown: str, problems: list[Problem]) -> None:
@@ -495,12 +577,29 @@ def _check_structure(text: str, what: str, line: int, shown: str, problems: list
 
 
 def _listing_date(
-    name: str, shown: str, listed_on: date | None, head: _Header, newest_year: int, problems: list[Problem]
+    name: str,
+    shown: str,
+    listed_on: date | None,
+    head: _Header,
+    newest_year: int,
+    latest: date,
+    problems: list[Problem],
 ) -> date | None:
+    """The listing's date: from the file name, else --listed-on, else the header; an implausible one is ignored.
+
+    A file name dated after today (``2205-11-25.txt``, a typo) is ignored with a warning rather than
+    refusing the file: its papers, abstracts and metadata are still good, and the listing is then dated
+    as if its name carried no date (--listed-on, or the header); re-ingesting it under the right name
+    dates it.
+    """
     from_name = listing_date_from_name(name)
     if from_name is None and _NAME_DATE_RE.match(name):
         message = f"the file name starts with {name[:10]!r}, which is not a real date: ignored"
         problems.append(Problem(shown, 1, message, warning=True))
+    if from_name is not None and _implausible(from_name, latest, problems, shown, 1, "the file name's date"):
+        from_name = None
+    if listed_on is not None and _implausible(listed_on, latest, problems, shown, 1, "--listed-on"):
+        listed_on = None
     listed, source = (from_name, "the file name") if from_name else (listed_on, "--listed-on")
     match = head.header
     if match is None:
@@ -529,6 +628,8 @@ def _listing_date(
     if listed is None:
         message = f"the header date {_q(header_text)} does not exist in {year}: listing date left empty"
         problems.append(Problem(shown, head.header_line, message))
+    elif _implausible(listed, latest, problems, shown, head.header_line, f"the header date {_q(header_text)}"):
+        return None
     elif not match[3]:
         problems.append(
             Problem(
@@ -542,7 +643,9 @@ def _listing_date(
     return listed
 
 
-def _entries(raw: list[list], name: str, shown: str, listed: date | None, problems: list[Problem]) -> list[Entry]:
+def _entries(
+    raw: list[list], name: str, shown: str, listed: date | None, latest: date, problems: list[Problem]
+) -> list[Entry]:
     entries = []
     unresolved: list[tuple[int, str]] = []
     month_number = _MONTH_NUMBER
@@ -563,6 +666,11 @@ def _entries(raw: list[list], name: str, shown: str, listed: date | None, proble
                     published = _published(match, listed, date_line, shown, problems, unresolved)
             else:
                 published = _published(match, listed, date_line, shown, problems, unresolved)
+            # (a listing's own date is never after ``latest``: _listing_date checked it)
+            if published is not None and not EARLIEST <= published <= (listed or latest):
+                what = f"paper date {_q(_date_text(match))}"
+                _implausible(published, latest, problems, shown, date_line, what, listed)
+                published = None
         entries.append(
             Entry(
                 listing=name,
@@ -589,6 +697,23 @@ def _entries(raw: list[list], name: str, shown: str, listed: date | None, proble
             )
         )
     return entries
+
+
+def _implausible(
+    day: date, latest: date, problems: list[Problem], shown: str, line: int, what: str, listed: date | None = None
+) -> bool:
+    """Whether ``day`` cannot be a real listing's or paper's date; if so, say why (a warning)."""
+    if day < EARLIEST:
+        why = f"before {EARLIEST.year}"
+    elif day > latest:
+        why = f"after today ({(latest - _GRACE).isoformat()})"
+    elif listed is not None and day > listed:
+        why = f"after the listing's date ({listed.isoformat()})"
+    else:
+        return False
+    left = "left empty" if what.startswith("paper date") else "ignored"
+    problems.append(Problem(shown, line, f"{what} is {day.isoformat()}, {why}: {left}", warning=True))
+    return True
 
 
 def _published(match, listed, line, shown, problems, unresolved) -> date | None:
@@ -660,10 +785,10 @@ def _parse_iso_date(text: str) -> date | None:
 
 
 def _q(text: str, limit: int = 60) -> str:
-    """Quote a piece of the input for a message, shortened."""
+    """Quote a piece of the input for a message, shortened, with control and bidi characters escaped."""
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f'"{text}"'
+    return f'"{escape_controls(text)}"'
 
 
 def _count(number: int, word: str) -> str:
