@@ -198,19 +198,26 @@ _TRAILING = ".,;:!?)]}>'\"*_"
 
 def links_in(text: str) -> tuple[str, ...]:
     """URLs in an abstract, in order, each once, cleaned of trailing punctuation and stray braces."""
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a linear membership test
+    openers = {")": "(", "]": "[", "}": "{"}
     for match in _URL_RE.finditer(text):
         url = match.group(0)
-        while url and url[-1] in _TRAILING:
+        end = len(url)
+        counts: dict[str, int] | None = None  # bracket counts of url[:end], counted once (linear)
+        while end and url[end - 1] in _TRAILING:
             # keep a closing bracket that closes one opened inside the URL
-            closer = url[-1]
-            opener = {")": "(", "]": "[", "}": "{"}.get(closer)
-            if opener and url.count(opener) >= url.count(closer):
-                break
-            url = url[:-1]
-        url = url.replace("{", "").replace("}", "")
-        if len(url) > len("https://") and url not in found:
-            found.append(url)
+            closer = url[end - 1]
+            opener = openers.get(closer)
+            if opener:
+                if counts is None:
+                    counts = {ch: url.count(ch) for ch in "()[]{}"}
+                if counts[opener] >= counts[closer]:
+                    break
+                counts[closer] -= 1  # openers are never trailing, so only closers' counts change
+            end -= 1
+        url = url[:end].replace("{", "").replace("}", "")
+        if len(url) > len("https://"):
+            found.setdefault(url)
     return tuple(found)
 
 
