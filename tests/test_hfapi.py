@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, SHARED, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import FIXTURES, SHARED, require_shared
 from paperarchive.hfapi import REFUSAL, looks_like_api_json, read_api_file
 from paperarchive.records import Entry, Problem
 
@@ -158,7 +157,7 @@ def test_listed_date_without_a_dated_file_name(tmp_path: Path) -> None:
     # a bare list: each paper's submittedOnDailyAt
     assert {e.listed for e in read_api_file(tmp_path / "latest.json").entries} == {date(2025, 11, 21)}
     # the caller's --listed-on wins over both, the file name over it
-    given_date = date(2030, 1, 2)
+    given_date = date(2026, 1, 2)
     assert {e.listed for e in read_api_file(tmp_path / "wrapped.json", listed_on=given_date).entries} == {given_date}
     assert {e.listed for e in read_api_file(HFAPI / "2025-01-10.json", listed_on=given_date).entries} == {
         date(2025, 1, 10)
@@ -210,8 +209,8 @@ def test_an_empty_response_is_a_day_without_papers(tmp_path: Path) -> None:
         ("invalid.json", f"invalid.json:14: {REFUSAL}: invalid JSON: Expecting value (column 21)"),
         (
             "literal-not-dict.json",
-            f"literal-not-dict.json:2: {REFUSAL}: a list of 2 entries, none of them a paper object "
-            "(entry 0 is a string holding a Python list)",
+            (f"literal-not-dict.json:2: {REFUSAL}: a list of 2 entries, none of them a paper object "
+            "(entry 0 is a string holding a Python list)"),
         ),
         ("binary.json", f"binary.json:1: {REFUSAL}: not UTF-8 text (byte 0x89 at line 1)"),
     ],
@@ -232,12 +231,12 @@ def test_refusals(name: str, expected: str) -> None:
         ("[", f"x.json:1: {REFUSAL}: invalid JSON: Expecting value (column 2)"),
         ('[\n  {"paper": {}},\n  {"paper": }\n]', f"x.json:3: {REFUSAL}: invalid JSON: Expecting value (column 13)"),
         ('{"data": {"paper": {}}}', f'x.json:1: {REFUSAL}: a JSON object without a "data" list of papers (keys: "data")'),
-        ('[{"paper": "2501.0001"}]', f'x.json:1: {REFUSAL}: a list of 1 entry, none of them a paper object '
-         '(entry 0 is an object without a "paper" object (keys: "paper"))'),
-        ('["{\'paper\': "]', f"x.json:1: {REFUSAL}: a list of 1 entry, none of them a paper object "
-         "(entry 0 is a string that is not a Python literal (\"{'paper': \"))"),
-        ('["__import__(\'os\').system(\'echo no\')"]', f"x.json:1: {REFUSAL}: a list of 1 entry, none of them a "
-         "paper object (entry 0 is a string that is not a Python literal (\"__import__('os').system('echo no')\"))"),
+        ('[{"paper": "2501.0001"}]', (f'x.json:1: {REFUSAL}: a list of 1 entry, none of them a paper object '
+         '(entry 0 is an object without a "paper" object (keys: "paper"))')),
+        ('["{\'paper\': "]', (f"x.json:1: {REFUSAL}: a list of 1 entry, none of them a paper object "
+         "(entry 0 is a string that is not a Python literal (\"{'paper': \"))")),
+        ('["__import__(\'os\').system(\'echo no\')"]', (f"x.json:1: {REFUSAL}: a list of 1 entry, none of them a "
+         "paper object (entry 0 is a string that is not a Python literal (\"__import__('os').system('echo no')\"))")),
         ("[" * 100_000, f"x.json:1: {REFUSAL}: too deeply nested or too large to read (RecursionError)"),
         ("Daily Papers\nbyAK\n", f'x.json:1: {REFUSAL}: not JSON: it starts with "Daily Papers\\nbyAK\\n"'),
     ],
@@ -257,8 +256,8 @@ def test_a_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
 def test_bad_papers_in_a_good_list_are_skipped_and_named() -> None:
     result = read_api_file(BAD / "2025-01-10-partly-bad.json")
     assert [str(p).removeprefix(f"{BAD}/") for p in result.problems] == [
-        '2025-01-10-partly-bad.json:47: paper 1: skipped, not a paper object: it is an object without a "paper" '
-        'object (keys: "title", "numComments")',
+        ('2025-01-10-partly-bad.json:47: paper 1: skipped, not a paper object: it is an object without a "paper" '
+        'object (keys: "title", "numComments")'),
         "2025-01-10-partly-bad.json:51: paper 2: skipped, it has no summary",
         "2025-01-10-partly-bad.json:80: paper 3: skipped, not a paper object: it is a JSON number",
         '2025-01-10-partly-bad.json:81: paper 4: "githubRepo" "javascript:alert(1)" is not an http(s) link; left out',
@@ -539,3 +538,148 @@ def test_unreadable_author_names_are_left_out_with_a_warning(tmp_path: Path) -> 
         f'{path}:1: paper 0: "authors" is not a list of objects with a "name"; names that could not be read are left out'
     ]
     assert result.problems[0].warning
+
+
+# ---------------------------------------------------------------------------
+# One bad value costs only itself (issue 16)
+
+TODAY = date(2026, 11, 30)
+
+
+def one_paper(**fields) -> dict:
+    paper = {
+        "id": "2511.00001",
+        "authors": [{"name": "Ada Lovelace"}],
+        "publishedAt": "2025-11-20T18:59:42.000Z",
+        "submittedOnDailyAt": "2025-11-21T00:03:52.875Z",
+        "title": "A Paper",
+        "summary": "An abstract.",
+        "upvotes": 3,
+    }
+    paper.update(fields)
+    return {"paper": paper, "title": paper["title"], "numComments": 1}
+
+
+def write_papers(path: Path, *papers: dict) -> Path:
+    path.write_text(json.dumps(list(papers), indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"[1] Scaling Laws for Everything\n\nWe study scaling.\n", False),
+        (b"[true story] of a benchmark\n\nAn abstract.\n", False),
+        (b"[1]\n\nA title that is only a footnote mark.\n", False),
+        (b'["quoted" words] in a title\n', False),
+        (b'[{"paper": {}}, garbage]', True),  # a damaged response: refused as invalid JSON
+        (b'{"status": "success" oops}', True),
+        (b'[{"paper": {"title": "cut in a str', True),  # the first bytes of a file (ingest peeks at 4 KB)
+        (b'[{"paper": {"title": "cut in an escape \\u00', True),
+        (b'[{"paper": {"upvotes": 12', True),
+        (b'[{"paper": {"hidden": fal', True),
+    ],
+)
+def test_json_is_told_by_content_not_by_the_first_character(data: bytes, expected: bool) -> None:
+    from paperarchive.ingest import is_api_json
+
+    assert looks_like_api_json(data) is expected
+    assert is_api_json(data) is expected
+
+
+def test_a_listing_whose_first_title_starts_with_a_bracket_is_read_as_a_listing(tmp_path: Path) -> None:
+    from paperarchive.ingest import read_inputs
+
+    path = tmp_path / "2025-11-25.txt"
+    path.write_text("[1] Scaling Laws\n\nWe study scaling.\n\n  • 3 authors\n·\nNov 20\n\n"
+                    "[true story] Benchmarks\n\nAn abstract.\n", encoding="utf-8")
+    entries, problems = read_inputs([path], None)
+    assert [(e.title, e.authors_count) for e in entries] == [("[1] Scaling Laws", 3), ("[true story] Benchmarks", None)]
+    assert problems == ()
+
+
+def test_a_lone_surrogate_is_left_out_or_replaced_with_a_warning(tmp_path: Path) -> None:
+    bad = one_paper(githubRepo="https://github.com/a/\ud800b", projectPage="https://x.org/\udfff",
+                    title="Lone \udc80 Surrogate", authors=[{"name": "Ad\ud800a"}])
+    path = write_papers(tmp_path / "2025-11-21.json", one_paper(title="Fine"), bad)
+    result = read_api_file(path, today=TODAY)
+    assert [e.title for e in result.entries] == ["Fine", "Lone \ufffd Surrogate"]
+    entry = result.entries[1]
+    assert (entry.github, entry.project_page, entry.authors) == (None, None, ("Ad\ufffda",))
+    for entry in result.entries:  # everything an Entry holds can be written as UTF-8
+        json.dumps(entry.parse_json(), ensure_ascii=False).encode("utf-8")
+    assert [str(p) for p in result.problems] == [
+        (f'{path}:19: paper 1: "githubRepo" "https://github.com/a/\\ud800b" holds a lone surrogate (a \\ud800-\\udfff '
+        "escape, not text); left out"),
+        (f'{path}:19: paper 1: "projectPage" "https://x.org/\\udfff" holds a lone surrogate (a \\ud800-\\udfff '
+        "escape, not text); left out"),
+        (f'{path}:19: paper 1: "title", "paper.title", "paper.authors": lone surrogates (\\ud800-\\udfff escapes, '
+        "not text) replaced by U+FFFD"),
+    ]
+
+
+def test_an_overflowing_date_or_a_huge_number_costs_only_that_field(tmp_path: Path) -> None:
+    huge = "9" * 5000
+    text = json.dumps([one_paper(title="Fine"), one_paper(title="Overflow", publishedAt="9999-12-31T23:59:59-23:59"),
+                       one_paper(title="Huge", upvotes=0)], indent=1).replace('"upvotes": 0', f'"upvotes": {huge}')
+    path = tmp_path / "2025-11-21.json"
+    path.write_text(text, encoding="utf-8")
+    result = read_api_file(path, today=TODAY)
+    assert [(e.title, e.published, e.upvotes) for e in result.entries] == [
+        ("Fine", date(2025, 11, 20), 3), ("Overflow", None, 3), ("Huge", date(2025, 11, 20), None)]
+    assert [str(p) for p in result.problems] == [
+        (f'{path}:19: paper 1: "publishedAt" "9999-12-31T23:59:59-23:59" is not an ISO 8601 date and time this '
+        "archive can hold; left out"),
+        f'{path}:36: paper 2: "upvotes" is a number of 5,000 digits, not a count; left out',
+    ]
+
+
+def test_implausible_dates_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = write_papers(
+        tmp_path / "2205-11-25.json",  # a typo: the listing date comes from submittedOnDailyAt instead
+        one_paper(title="Year One", publishedAt="0001-01-01T00:00:00Z"),
+        one_paper(title="Far Future", publishedAt="2999-01-01T00:00:00Z"),
+        one_paper(title="After Its Listing", publishedAt="2025-11-22T00:00:00Z"),
+        one_paper(title="Listed Later Than Today", submittedOnDailyAt="2027-01-01T00:00:00Z"),
+    )
+    result = read_api_file(path, today=TODAY)
+    assert [(e.title, e.listed, e.published) for e in result.entries] == [
+        ("Year One", date(2025, 11, 21), None),
+        ("Far Future", date(2025, 11, 21), None),
+        ("After Its Listing", date(2025, 11, 21), None),
+        ("Listed Later Than Today", None, date(2025, 11, 20)),
+    ]
+    assert [str(p) for p in result.problems] == [
+        f"{path}:1: the file name's date 2205-11-25 is after today (2026-11-30): ignored",
+        f'{path}:2: paper 0: "publishedAt" "0001-01-01T00:00:00Z" is before 1990; left out',
+        f'{path}:19: paper 1: "publishedAt" "2999-01-01T00:00:00Z" is after today (2026-11-30); left out',
+        f'{path}:36: paper 2: "publishedAt" "2025-11-22T00:00:00Z" is after the listing\'s date (2025-11-21); left out',
+        f'{path}:53: paper 3: "submittedOnDailyAt" "2027-01-01T00:00:00Z" is after today (2026-11-30); left out',
+    ]
+    assert all(p.warning for p in result.problems)
+
+
+def test_today_is_injectable(tmp_path: Path) -> None:
+    path = write_papers(tmp_path / "2025-11-21.json", one_paper())
+    assert read_api_file(path, today=date(2025, 11, 21)).problems == ()
+    assert read_api_file(path, today=date(2025, 11, 20)).problems == ()  # a day of grace for time zones
+    assert [str(p) for p in read_api_file(path, today=date(2025, 11, 19)).problems] == [
+        f"{path}:1: the file name's date 2025-11-21 is after today (2025-11-19): ignored",
+        f'{path}:2: paper 0: "submittedOnDailyAt" "2025-11-21T00:03:52.875Z" is after today (2025-11-19); left out',
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_with_replacement_characters(tmp_path: Path) -> None:
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/2025-11-21-\xff\xfe.json"
+    with open(raw, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps([one_paper(githubRepo="ftp://x.org")]))
+    path = Path(os.fsdecode(raw))
+    result = read_api_file(path, today=TODAY)
+    assert [e.listing for e in result.entries] == ["2025-11-21-\ufffd\ufffd.json"]
+    assert [str(p) for p in result.problems] == [
+        f'{tmp_path}/2025-11-21-\ufffd\ufffd.json:1: paper 0: "githubRepo" "ftp://x.org" is not an http(s) link; left out']
+    missing = read_api_file(Path(os.fsdecode(raw + b".gone")), today=TODAY)
+    assert [str(p) for p in missing.problems] == [
+        f"{tmp_path}/2025-11-21-\ufffd\ufffd.json.gone:1: cannot read the file: No such file or directory"]

@@ -32,20 +32,27 @@ truth records of the same listings in corpus/hf-daily/expected.jsonl):
 * listed: the date at the start of the file name; else the caller's
   ``listed_on``; else the wrapper's ``date``; else the date of the paper's
   ``paper.submittedOnDailyAt``.  Never the top-level ``publishedAt`` (see above).
+
+One bad value costs only itself: a date that cannot be (before 1990, after today,
+a paper published after its listing's day, a time zone overflowing the calendar),
+a number too long for Python to read, or a string holding a lone surrogate (a
+``\ud800`` escape, which no UTF-8 file can hold) is left out or replaced by U+FFFD
+with a warning naming the paper; the rest of the paper and of the file is read.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import ast
+import dataclasses
 import json
 import re
+import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .parse import implausible_reason, latest_plausible, readable_name, shown_path
 from .records import Entry, ParseResult, Problem
 
 REFUSAL = "not a Hugging Face daily_papers response"
@@ -65,25 +72,62 @@ _SHOWN_CHARS = 60  # how much of an untrusted value a message quotes
 
 
 def looks_like_api_json(data: bytes) -> bool:
-    """Whether ``data`` (a file's bytes) is JSON rather than listing text.
+    """Whether ``data`` (a whole file, or its first bytes) is JSON rather than listing text.
 
-    The first significant byte (after an optional UTF-8 BOM and JSON whitespace)
-    must be ``[`` or ``{``, and the byte after it must be one JSON allows there,
-    so a listing whose first title reads ``[Re] Reproducing ...`` stays text.
+    Decided by the content, not its first character: a listing's first title may read
+    ``[1] Title``, ``[true story]`` or ``{Braces}``.  ``data`` is JSON when, after an optional
+    UTF-8 BOM and whitespace, it starts with ``[`` or ``{`` and either parses as JSON, or is
+    valid JSON up to its end (a truncated file, or the first bytes of a file), or has the shape
+    of a damaged response: a list whose first entry is a whole object (or a string holding one),
+    an object whose first member is a string key and its colon.  Those are refused as invalid
+    JSON; anything else is listing text.
     """
     start = len(_BOM) if data.startswith(_BOM) else 0
     first = _skip_ws(data, start)
     if first >= len(data) or data[first : first + 1] not in (b"[", b"{"):
         return False
-    second = _skip_ws(data, first + 1)
-    follow = data[second : second + 1]
-    if not follow:
-        return True  # only "[" or "{": a truncated JSON file, refused as invalid JSON
-    if data[first : first + 1] == b"{":
-        return follow in (b'"', b"}")
-    if follow in b'[{"]-0123456789':
+    text = data[first:].decode("utf-8", "replace")
+    try:
+        json.loads(text, parse_int=_bounded_int)
+    except json.JSONDecodeError as error:
+        return _json_ends_at(text, error.pos) or _response_shaped(text)
+    except (RecursionError, MemoryError):
+        return True  # nested past what Python reads: JSON, refused as too deeply nested
+    return True
+
+
+# The start of a number, or of a string never closed.
+_TOKEN_START_RE = re.compile(r'-?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]*)?|"(?:[^"\\]|\\.)*\\?')
+_CUT_ESCAPE_RE = re.compile(r"u[0-9a-fA-F]{0,3}")  # what follows the "\\" of a \\uXXXX escape cut short
+
+
+def _json_ends_at(text: str, pos: int) -> bool:
+    """Whether a JSON error at ``pos`` is only the text running out (a truncated file, or a file's head).
+
+    The decoder stops at the start of the token it could not read; the text ran out if what is
+    left is the start of one token: part of a literal, a number, or a string never closed.
+    """
+    rest = text[pos:].rstrip(" \t\r\n")
+    if not rest:
         return True
-    return data.startswith((b"true", b"false", b"null"), second)
+    if any(word.startswith(rest) for word in ("true", "false", "null")):
+        return True
+    if text[pos - 1] == "\\" and _CUT_ESCAPE_RE.fullmatch(rest):
+        return True
+    return _TOKEN_START_RE.fullmatch(rest) is not None
+
+
+def _response_shaped(text: str) -> bool:
+    try:
+        if text[0] == "{":
+            at = _WS_RE.match(text, 1).end()
+            key, at = _DECODER.raw_decode(text, at)
+            return isinstance(key, str) and text[_WS_RE.match(text, at).end() : ][:1] == ":"
+        at = _WS_RE.match(text, 1).end()
+        value, _ = _DECODER.raw_decode(text, at)
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) or (isinstance(value, str) and value.lstrip().startswith("{"))
 
 
 def _skip_ws(data: bytes, index: int) -> int:
@@ -96,37 +140,42 @@ def _skip_ws(data: bytes, index: int) -> int:
 # Reading a file
 
 
-def read_api_file(path: Path, listed_on: date | None = None) -> ParseResult:
+def read_api_file(path: Path, listed_on: date | None = None, today: date | None = None) -> ParseResult:
     """Read one daily_papers API file.  Never raises: what is wrong becomes a Problem.
 
-    ``listed_on`` is the listing date to use when the file name starts with none.
+    ``listed_on`` is the listing date to use when the file name starts with none; ``today``
+    (default: the clock's) bounds plausible dates.
     """
-    shown = str(path)  # problems name the path as given, entries the file name
+    shown = shown_path(path)  # problems name the path as given, entries the file name
+    name = readable_name(Path(path).name)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return _refused(shown, 1, f"cannot read the file: {exc.strerror or exc}", prefix=False)
+    latest = latest_plausible(today)
     try:
-        return _read_api_bytes(data, shown, listed_on)
+        return _read_api_bytes(data, shown, name, listed_on, latest)
     except (RecursionError, MemoryError) as exc:  # absurd nesting or size: refuse, never crash the run
         return _refused(shown, 1, f"too deeply nested or too large to read ({type(exc).__name__})")
 
 
-def _read_api_bytes(data: bytes, shown: str, listed_on: date | None) -> ParseResult:
+def _read_api_bytes(data: bytes, shown: str, name: str, listed_on: date | None, latest: date) -> ParseResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return _refused(shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line})")
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         if not looks_like_api_json(data):
             return _refused(shown, 1, f"not JSON: it starts with {_shown(text.lstrip()[:_SHOWN_CHARS])}")
         return _refused(shown, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
 
-    listed = _date_from_file_name(Path(shown).name) or listed_on
     problems: list[Problem] = []
+    listed = _plausible(_date_from_file_name(name), latest, "the file name's date", shown, 1, problems) or (
+        _plausible(listed_on, latest, "--listed-on", shown, 1, problems)
+    )
     if isinstance(document, list):
         items = _located_items(text, document)
     elif isinstance(document, dict):
@@ -135,11 +184,11 @@ def _read_api_bytes(data: bytes, shown: str, listed_on: date | None) -> ParseRes
             return _refused(shown, 1, f"a JSON object without a \"data\" list of papers (keys: {_keys(document)})")
         items = _located_items(text, wrapped, key="data")
         problems.extend(_check_wrapper(document, len(wrapped), shown))
-        listed = listed or _wrapper_date(document)
+        listed = listed or _plausible(_wrapper_date(document), latest, 'the "date"', shown, 1, problems)
     else:
         return _refused(shown, 1, f"a JSON {_kind(document)}, not a list of papers")
 
-    return _read_items(items, shown, listed, problems)
+    return _read_items(items, shown, name, listed, latest, problems)
 
 
 @dataclass(frozen=True)
@@ -149,7 +198,9 @@ class _Item:
     value: Any
 
 
-def _read_items(items: list[_Item], shown: str, listed: date | None, problems: list[Problem]) -> ParseResult:
+def _read_items(
+    items: list[_Item], shown: str, name: str, listed: date | None, latest: date, problems: list[Problem]
+) -> ParseResult:
     papers: list[tuple[_Item, dict]] = []
     rejects: list[tuple[_Item, str]] = []
     for item in items:
@@ -167,7 +218,7 @@ def _read_items(items: list[_Item], shown: str, listed: date | None, problems: l
     for item, why in rejects:
         problems.append(Problem(shown, item.line, f"paper {item.index}: skipped, not a paper object: it is {why}"))
     for item, paper in papers:
-        entry, found = _entry_from_paper(paper, shown, item, listed)
+        entry, found = _entry_from_paper(paper, shown, name, item, listed, latest)
         problems.extend(found)
         if entry is not None:
             # the API lists a day's papers in HF's order: every API file is a daily listing
@@ -221,7 +272,9 @@ def _wrapper_date(document: dict) -> date | None:
 # One paper
 
 
-def _entry_from_paper(obj: dict, shown: str, item: _Item, listed: date | None) -> tuple[Entry | None, list[Problem]]:
+def _entry_from_paper(
+    obj: dict, shown: str, name: str, item: _Item, listed: date | None, latest: date
+) -> tuple[Entry | None, list[Problem]]:
     paper = obj["paper"]
     where = f"paper {item.index}"
     problems: list[Problem] = []
@@ -229,6 +282,10 @@ def _entry_from_paper(obj: dict, shown: str, item: _Item, listed: date | None) -
     def warn(message: str) -> None:
         problems.append(Problem(shown, item.line, f"{where}: {message}", warning=True))
 
+    replaced = _fields_with_surrogates(obj)
+    if replaced:
+        fields = ", ".join(f'"{field}"' for field in replaced)
+        warn(f"{fields}: lone surrogates (\\ud800-\\udfff escapes, not text) replaced by U+FFFD")
     title = _one_spaced(_first_text(obj.get("title"), paper.get("title")))
     abstract = _one_spaced(_first_text(paper.get("summary"), obj.get("summary")))
     missing = [field for field, value in (("title", title), ("summary", abstract)) if not value]
@@ -241,16 +298,18 @@ def _entry_from_paper(obj: dict, shown: str, item: _Item, listed: date | None) -
         warn('"authors" is not a list of objects with a "name"; names that could not be read are left out')
     organization, organization_id = _organization(paper.get("organization") or obj.get("organization"))
     arxiv_id = _text(paper.get("id"))
-    if arxiv_id is not None and not _ARXIV_ID_RE.match(arxiv_id):
+    if arxiv_id is not None and not _ARXIV_ID_RE.fullmatch(arxiv_id):
         warn(f'"id" {_shown(arxiv_id)} is not an arXiv id; left out')
         arxiv_id = None
+    if listed is None:
+        listed = _date_field(paper.get("submittedOnDailyAt"), "submittedOnDailyAt", warn, latest)
     entry = Entry(
-        listing=Path(shown).name,
+        listing=name,
         line=item.line,
-        listed=listed or _iso_date(paper.get("submittedOnDailyAt")),
+        listed=listed,
         title=title,
         abstract=abstract,
-        published=_iso_date(paper.get("publishedAt")),
+        published=_date_field(paper.get("publishedAt"), "publishedAt", warn, latest, listed),
         comments=_count(obj.get("numComments"), "numComments", warn) or 0,
         authors_count=len(paper["authors"]) if isinstance(paper.get("authors"), list) else None,
         organization=organization,
@@ -302,6 +361,9 @@ def _web_link(value: Any, field: str, warn) -> str | None:
     link = _text(value)
     if link is None:
         return None
+    if _LONE_SURROGATE_RE.search(link):
+        warn(f'"{field}" {_shown(link)} holds a lone surrogate (a \\ud800-\\udfff escape, not text); left out')
+        return None
     if re.match(r"^https?://[^\s<>\"]+$", link, re.IGNORECASE):
         return link
     warn(f'"{field}" {_shown(link)} is not an http(s) link; left out')
@@ -341,16 +403,42 @@ def _one_line(value: Any) -> str | None:
 
 
 def _iso_date(value: Any) -> date | None:
-    """The UTC date of an ISO 8601 timestamp or date, or None."""
+    """The UTC date of an ISO 8601 timestamp or date, or None (also when it overflows the calendar in UTC)."""
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # "9999-12-31T23:59:59-23:59" is in year 10000 in UTC
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
     return moment.date()
+
+
+def _date_field(value: Any, field: str, warn, latest: date, listed: date | None = None) -> date | None:
+    """A paper's date field: its UTC date, or None with a warning when it is not one or cannot be."""
+    if value is None:
+        return None
+    day = _iso_date(value)
+    if day is None:
+        warn(f'"{field}" {_shown(value)} is not an ISO 8601 date and time this archive can hold; left out')
+        return None
+    why = implausible_reason(day, latest, listed)
+    if why:
+        warn(f'"{field}" {_shown(value)} is {why}; left out')
+        return None
+    return day
+
+
+def _plausible(
+    day: date | None, latest: date, what: str, shown: str, line: int, problems: list[Problem]
+) -> date | None:
+    """A listing date, or None with a warning when it cannot be one (see _implausible_why)."""
+    why = implausible_reason(day, latest) if day is not None else None
+    if why:
+        problems.append(Problem(shown, line, f"{what} {day.isoformat()} is {why}: ignored", warning=True))
+        return None
+    return day
 
 
 def _date_from_file_name(name: str) -> date | None:
@@ -361,6 +449,43 @@ def _date_from_file_name(name: str) -> date | None:
         return date.fromisoformat(match.group(1))
     except ValueError:
         return None
+
+
+class _HugeNumber:
+    """A JSON integer longer than Python reads (int() refuses over sys.get_int_max_str_digits() digits)."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _bounded_int(text: str) -> int | _HugeNumber:
+    limit = sys.get_int_max_str_digits()
+    digits = len(text) - text.startswith("-")
+    return _HugeNumber(digits) if limit and digits > limit else int(text)
+
+
+def _fields_with_surrogates(obj: dict) -> list[str]:
+    """The fields an Entry takes from ``obj`` whose text holds a lone surrogate (in the order read)."""
+    paper = obj["paper"]
+    organization = paper.get("organization") or obj.get("organization")
+    candidates = [
+        ("title", obj.get("title")), ("paper.title", paper.get("title")),
+        ("summary", obj.get("summary")), ("paper.summary", paper.get("summary")),
+        ("paper.authors", [a.get("name") for a in paper["authors"] if isinstance(a, dict)]
+         if isinstance(paper.get("authors"), list) else None),
+        ("organization", [organization.get("name"), organization.get("fullname")]
+         if isinstance(organization, dict) else None),
+        ("paper.ai_keywords", paper.get("ai_keywords")),
+    ]
+    found = []
+    for field, value in candidates:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and not t.isascii() and _LONE_SURROGATE_RE.search(t) for t in texts):
+            found.append(field)
+    return found
 
 
 def _kind(value: Any) -> str:
@@ -416,7 +541,7 @@ def _located_items(text: str, values: list, key: str | None = None) -> list[_Ite
     return [_Item(i, line, value) for i, (line, value) in enumerate(zip(lines, values))]
 
 
-_DECODER = json.JSONDecoder()
+_DECODER = json.JSONDecoder(parse_int=_bounded_int)  # reads what json.loads read, huge numbers too
 _WS_RE = re.compile(r"[ \t\r\n]*")
 
 

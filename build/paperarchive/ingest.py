@@ -97,24 +97,14 @@ def _read_one(path: Path, listed_on: date | None) -> tuple[tuple[Entry, ...], tu
 
 
 def is_api_json(head: bytes) -> bool:
-    """Detect an API file by content: its first significant byte is ``[`` or ``{``.
+    """Detect an API file by content (its first bytes): see hfapi.looks_like_api_json.
 
-    A listing page starts with boilerplate or a title; a title such as
-    ``[Re] Reproducing ...`` is told apart by the byte after the bracket, which in
-    JSON can only start a value (or close an empty list).
+    A listing page starts with boilerplate or a title; a title such as ``[1] ...`` or
+    ``[Re] Reproducing ...`` is told apart because the text is not JSON from there on.
     """
-    data = head[len(_BOM) :] if head.startswith(_BOM) else head
-    first = _skip_ws(data, 0)
-    opener = data[first : first + 1]
-    if opener not in (b"[", b"{"):
-        return False
-    nxt = _skip_ws(data, first + 1)
-    follow = data[nxt : nxt + 1]
-    if not follow:
-        return True  # a file that is only "[" or "{": let the JSON reader refuse it clearly
-    if opener == b"{":
-        return follow in (b'"', b"}")
-    return follow in b'[{"]-0123456789tfn'
+    from . import hfapi
+
+    return hfapi.looks_like_api_json(head)
 
 
 def _skip_ws(data: bytes, index: int) -> int:
