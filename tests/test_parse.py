@@ -579,3 +579,15 @@ def test_a_page_of_old_papers_under_a_listing_header_is_not_a_daily_listing():
     # No dated paper: nothing shows the page is recent (seed 004: a header, no paper dates, old papers).
     assert not is_daily_listing(day, [None, None])
     assert not is_daily_listing(day, [])
+
+
+def test_the_rule_for_daily_listings_against_the_evidence():
+    """Every corpus listing is one day's Daily Papers; no seed is (their papers are years old, FORMAT.md)."""
+    corpus = require_shared(SEEDS.parent / "corpus" / "hf-daily" / "listings")
+    for path in sorted(corpus.glob("*.txt")):
+        ranks = [e.rank for e in read_listing(path).entries]
+        assert ranks == list(range(1, len(ranks) + 1)), path.name
+    for path in [*SEEDS.glob("*.txt"), *REPO_SEEDS.glob("*.txt")]:
+        assert {e.rank for e in read_listing(path).entries} == {None}, path.name
+    # the seed 004 layout with a date: a header, no paper dates, nothing shows its papers are recent
+    assert {e.rank for e in read_listing(LISTINGS / "2025-03-13-no-metadata.txt").entries} == {None}
