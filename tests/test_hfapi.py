@@ -578,6 +578,9 @@ def write_papers(path: Path, *papers: dict) -> Path:
         (b'[{"paper": {"title": "cut in an escape \\u00', True),
         (b'[{"paper": {"upvotes": 12', True),
         (b'[{"paper": {"hidden": fal', True),
+        (b"[" * 5000, True),  # nested past what Python reads: refused as too deeply nested
+        (b'{"date": "2025-01-10"', True),
+        (b"{Braces} and a colon: here\n", False),
     ],
 )
 def test_json_is_told_by_content_not_by_the_first_character(data: bytes, expected: bool) -> None:
@@ -683,3 +686,20 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_replacement_characters(tmp_p
     missing = read_api_file(Path(os.fsdecode(raw + b".gone")), today=TODAY)
     assert [str(p) for p in missing.problems] == [
         f"{tmp_path}/2025-11-21-\ufffd\ufffd.json.gone:1: cannot read the file: No such file or directory"]
+
+
+def test_a_wrapper_date_after_today_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.json"
+    path.write_text(json.dumps({"status": "success", "date": "2999-01-10", "count": 1, "data": [one_paper()]}))
+    result = read_api_file(path, today=TODAY)
+    assert [e.listed for e in result.entries] == [date(2025, 11, 21)]  # from submittedOnDailyAt
+    assert [str(p) for p in result.problems] == [f'{path}:1: the "date" 2999-01-10 is after today (2026-11-30): ignored']
+
+
+def test_deep_nesting_is_refused_not_raised(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    result = read_api_file(path, today=TODAY)
+    assert result.entries == ()
+    assert [str(p) for p in result.problems] == [
+        f"{path}:1: {REFUSAL}: too deeply nested or too large to read (RecursionError)"]

@@ -122,7 +122,7 @@ def _response_shaped(text: str) -> bool:
         if text[0] == "{":
             at = _WS_RE.match(text, 1).end()
             key, at = _DECODER.raw_decode(text, at)
-            return isinstance(key, str) and text[_WS_RE.match(text, at).end() : ][:1] == ":"
+            return isinstance(key, str) and text.startswith(":", _WS_RE.match(text, at).end())
         at = _WS_RE.match(text, 1).end()
         value, _ = _DECODER.raw_decode(text, at)
     except (json.JSONDecodeError, ValueError, RecursionError):
