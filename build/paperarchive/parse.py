@@ -120,6 +120,22 @@ def is_daily_listing(listed: date | None, published: Sequence[date | None]) -> b
     return recent >= DAILY_RECENT_SHARE * len(dated)
 
 
+def latest_plausible(today: date | None = None) -> date:
+    """The last day a listing or a paper can carry: today (the clock's unless given), plus a day of grace."""
+    return (today or date.today()) + _GRACE
+
+
+def implausible_reason(day: date, latest: date, listed: date | None = None) -> str | None:
+    """Why ``day`` cannot be a listing's (or, given ``listed``, a paper's) date, or None when it can."""
+    if day < EARLIEST:
+        return f"before {EARLIEST.year}"
+    if day > latest:
+        return f"after today ({(latest - _GRACE).isoformat()})"
+    if listed is not None and day > listed:
+        return f"after the listing's date ({listed.isoformat()})"
+    return None
+
+
 def listing_date_from_name(name: str) -> date | None:
     """The date a file name starts with (``2025-11-21.txt``, ``2025-12-08-seed-000.txt``), else None."""
     match = _NAME_DATE_RE.match(name)
@@ -520,7 +536,7 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None, today: date
             "not a Daily Papers listing page; skipped"
         )
         return ParseResult((), (Problem(shown, 1, message),))
-    latest = (today or date.today()) + _GRACE
+    latest = latest_plausible(today)
     listed = _listing_date(name, shown, listed_on, head, newest_year, latest, problems)
     entries = _entries(raw, name, shown, listed, latest, problems)
     if head.header is not None and is_daily_listing(listed, [e.published for e in entries]):
@@ -703,13 +719,8 @@ def _implausible(
     day: date, latest: date, problems: list[Problem], shown: str, line: int, what: str, listed: date | None = None
 ) -> bool:
     """Whether ``day`` cannot be a real listing's or paper's date; if so, say why (a warning)."""
-    if day < EARLIEST:
-        why = f"before {EARLIEST.year}"
-    elif day > latest:
-        why = f"after today ({(latest - _GRACE).isoformat()})"
-    elif listed is not None and day > listed:
-        why = f"after the listing's date ({listed.isoformat()})"
-    else:
+    why = implausible_reason(day, latest, listed)
+    if why is None:
         return False
     left = "left empty" if what.startswith("paper date") else "ignored"
     problems.append(Problem(shown, line, f"{what} is {day.isoformat()}, {why}: {left}", warning=True))
