@@ -13,14 +13,25 @@ survives (a title may read "Nov 25" or "• 3 authors"):
   organization line ``<org id> <display name>``); anything else starts the next
   paper.  After ``·`` (or after metadata) a date line is the paper's date.
 
+Where the layout has a space, any Unicode space is read as one (a browser's copy holds
+U+00A0 and others): in boilerplate, dates, ``• N authors``, around ``·``, between an
+organization's id and name, at line ends.  Titles and abstracts keep theirs.
+
 Dates: the listing's date is a ``YYYY-MM-DD`` at the start of the file name, else
 ``--listed-on``, else the header (its year inferred as one past the newest explicit
 paper year, with a warning).  A year-less paper date takes the listing's year, or
-the year before when that would put it after the listing's date.
+the year before when that would put it after the listing's date.  A date before
+1990 or after today (``today`` is a parameter, for tests), or a paper date after
+its listing's, is a typo: ignored or left empty with a warning.
 
 No header and no dated name leaves ``listed`` empty without a message: nothing is
 guessed, and nothing on the page depends on it unless a paper date lacks its year,
-which is then reported (the user can pass --listed-on).
+which is then reported (the user can pass --listed-on).  A file with no listing
+structure at all (no boilerplate, no header date, no ``·``, metadata or paper date)
+is refused with one message: it is some other text file.
+
+Messages quote the input with control, format (bidi) and line-separator characters
+escaped (``escape_controls``), and name files with undecodable bytes as U+FFFD.
 """
 
 from __future__ import annotations
