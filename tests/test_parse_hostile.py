@@ -150,6 +150,20 @@ def test_today_is_injectable_and_has_a_day_of_grace():
     ]
 
 
+def test_today_can_be_set_for_a_whole_run(monkeypatch):
+    """A synthetic archive dated ahead of the clock (benchmarks/synth.py at 50,000 papers) sets
+    PAPERARCHIVE_TODAY for its ingest."""
+    text = PAGE.format(title="T", date="Nov 20")
+    monkeypatch.setenv("PAPERARCHIVE_TODAY", "2040-01-01")
+    assert [e.listed for e in parse_text(text, "2035-11-25.txt").entries] == [date(2035, 11, 25)]
+    monkeypatch.setenv("PAPERARCHIVE_TODAY", "2035-11-23")
+    assert messages(parse_text(text, "2035-11-25.txt"))[0] == (
+        "2035-11-25.txt:1: the file name's date is 2035-11-25, after today (2035-11-23): ignored")
+    monkeypatch.setenv("PAPERARCHIVE_TODAY", "not a date")  # ignored: the clock's today
+    assert messages(parse_text(text, "2999-11-25.txt"))[0].startswith(
+        "2999-11-25.txt:1: the file name's date is 2999-11-25, after today (")
+
+
 # --- files that are no listing ----------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -131,9 +132,17 @@ def is_daily_listing(listed: date | None, published: Sequence[date | None]) -> b
     return recent >= DAILY_RECENT_SHARE * len(dated)
 
 
+TODAY_VARIABLE = "PAPERARCHIVE_TODAY"  # YYYY-MM-DD: the day taken as today (synthetic archives dated ahead, tests)
+
+
 def latest_plausible(today: date | None = None) -> date:
-    """The last day a listing or a paper can carry: today (the clock's unless given), plus a day of grace."""
-    return (today or date.today()) + _GRACE
+    """The last day a listing or a paper can carry: today, plus a day of grace.
+
+    Today is ``today`` when given, else $PAPERARCHIVE_TODAY when it holds a date, else the clock's.
+    """
+    if today is None:
+        today = _parse_iso_date(os.environ.get(TODAY_VARIABLE, "")) or date.today()
+    return today + _GRACE
 
 
 def implausible_reason(day: date, latest: date, listed: date | None = None) -> str | None:
