@@ -91,6 +91,19 @@ def test_a_paper_date_far_in_the_future_is_left_empty():
     assert result.problems[0].warning
 
 
+def test_a_typo_year_does_not_date_the_listing():
+    text = ("Daily Papers\n\nNov 25\n\nA\n\na.\n\n  • 3 authors\n·\nJan 1, 2999\n\n"
+            "B\n\nb.\n\n  • 2 authors\n·\nJun 25, 2024\n\nC\n\nc.\n\n  • 1 author\n·\nNov 20\n")
+    result = parse_text(text, "saved.txt", today=TODAY)
+    assert [(e.listed, e.published) for e in result.entries] == [
+        (date(2025, 11, 25), None), (date(2025, 11, 25), date(2024, 6, 25)), (date(2025, 11, 25), date(2025, 11, 20))]
+    assert messages(result) == [
+        'saved.txt:3: the header "Nov 25" has no year: assumed 2025, one past the newest year on the page; '
+        "name the file 2025-11-25-....txt or pass --listed-on to be sure",
+        'saved.txt:11: paper date "Jan 1, 2999" is 2999-01-01, after today (2026-11-30): left empty',
+    ]
+
+
 def test_a_year_one_paper_date_is_left_empty():
     result = parse_text(PAGE.format(title="Ancient", date="Jan 1, 0001"), "2025-11-25.txt", today=TODAY)
     assert [e.published for e in result.entries] == [None]

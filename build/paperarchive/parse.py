@@ -442,6 +442,7 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None, today: date
     lines = text.split("\n")
     problems: list[Problem] = []
     head = _scan_header(lines)
+    latest = latest_plausible(today)
 
     # Raw papers: [line, title, abstract, authors, org, org_id, date_match, date_line]
     raw: list[list] = []
@@ -495,7 +496,7 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None, today: date
             if match:
                 current[6] = match
                 current[7] = index
-                if match[3] and int(match[3]) > newest_year:
+                if match[3] and newest_year < int(match[3]) <= latest.year:  # a typo'd year dates nothing
                     newest_year = int(match[3])
                 raw.append(current)
                 state = _TITLE
@@ -556,7 +557,6 @@ def _parse(text: str, name: str, shown: str, listed_on: date | None, today: date
             "not a Daily Papers listing page; skipped"
         )
         return ParseResult((), (Problem(shown, 1, message),))
-    latest = latest_plausible(today)
     listed = _listing_date(name, shown, listed_on, head, newest_year, latest, problems)
     entries = _entries(raw, name, shown, listed, latest, problems)
     if head.header is not None and is_daily_listing(listed, [e.published for e in entries]):
