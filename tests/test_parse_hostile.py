@@ -98,8 +98,8 @@ def test_a_typo_year_does_not_date_the_listing():
     assert [(e.listed, e.published) for e in result.entries] == [
         (date(2025, 11, 25), None), (date(2025, 11, 25), date(2024, 6, 25)), (date(2025, 11, 25), date(2025, 11, 20))]
     assert messages(result) == [
-        'saved.txt:3: the header "Nov 25" has no year: assumed 2025, one past the newest year on the page; '
-        "name the file 2025-11-25-....txt or pass --listed-on to be sure",
+        ('saved.txt:3: the header "Nov 25" has no year: assumed 2025, one past the newest year on the page; '
+        "name the file 2025-11-25-....txt or pass --listed-on to be sure"),
         'saved.txt:11: paper date "Jan 1, 2999" is 2999-01-01, after today (2026-11-30): left empty',
     ]
 
