@@ -32,10 +32,12 @@ WEEKDAYS = {1: "Mon", 3: "Wed", 5: "Fri"}  # rows labelled, GitHub-style (row 0 
 LEVEL_OPACITY = ("", ".3", ".55", ".8", "1")  # heat map levels 1-4; level 0 is EMPTY_CELL
 
 FONT = 10  # every label, in viewBox units
-# An upper bound of a label's width per character, in em: wider than the digits and capitals of the
-# common sans-serif fonts (Roboto, Arial, DejaVu Sans: at most .6 for "0"-"9", "M" aside), so that a
-# margin computed from it never cuts a label off whichever font the reader's system picks.
-CHAR_EM = 0.62
+# Upper bounds of a label character's width, in em, over the common sans-serif fonts (DejaVu Sans, the
+# widest and Chromium's fallback on Linux: digits .636, "M" .862; Arial, Roboto, Helvetica are narrower),
+# so that a margin computed from them never cuts a label off whichever font the reader's system picks.
+CHAR_EM, WIDE_EM = 0.64, 0.9
+WIDE_CHARS = frozenset("MWmw")
+
 # monthly bars: viewBox units
 SLOT_MAX = 60  # a month's slot when there are few months: a single month is not a 700-unit slab
 PLOT_MAX_WIDTH = 680  # the bars' area when there are many months
@@ -118,7 +120,7 @@ def calendar_heatmap_svg(
 
 def text_width(text: str, size: float = FONT) -> float:
     """An upper bound of the width of ``text`` at font size ``size`` (viewBox units)."""
-    return len(text) * size * CHAR_EM
+    return sum(WIDE_EM if char in WIDE_CHARS else CHAR_EM for char in text) * size
 
 
 def _open(width: float, height: float, title: str, desc: str, kind: str) -> str:
