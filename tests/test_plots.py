@@ -22,6 +22,7 @@ from paperarchive.plots import (
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "extras"
 SVG = "{http://www.w3.org/2000/svg}"
+HREF = "{http://www.w3.org/1999/xlink}href"  # xlink:href: see plots._linked
 MONTHS = {"2025-09": 3, "2025-11": 17, "2025-12": 1}
 END = date(2025, 11, 20)  # a Thursday
 DAYS = {date(2025, 11, 20): 17, date(2025, 11, 19): 4, date(2025, 11, 18): 1, date(2025, 1, 6): 9,
@@ -180,7 +181,7 @@ def _assert_labels_inside(svg: str) -> None:
 def _links(svg: str) -> dict[str, str]:
     """The title of each linked mark -> its href."""
     root = ET.fromstring(svg)
-    return {a.find(f"{SVG}rect").findtext(f"{SVG}title"): a.get("href") for a in root.iter(f"{SVG}a")}
+    return {a.find(f"{SVG}rect").findtext(f"{SVG}title"): a.get(HREF) for a in root.iter(f"{SVG}a")}
 
 
 def test_bars_link_to_the_months_the_caller_names():
@@ -202,7 +203,7 @@ def test_heat_map_links_days_with_a_page_and_only_those():
 def test_a_hostile_href_stays_an_attribute():
     href = '"><script>alert(1)</script>&x'
     root = ET.fromstring(monthly_bars_svg({"2025-01": 1}, link=lambda month: href))
-    assert [a.get("href") for a in root.iter(f"{SVG}a")] == [href]
+    assert [a.get(HREF) for a in root.iter(f"{SVG}a")] == [href]
     assert not list(root.iter(f"{SVG}script"))
 
 

@@ -27,6 +27,7 @@ Linker = Callable[[K], "str | None"]
 PRIMARY = "fill:var(--md-typeset-a-color,var(--md-primary-fg-color,#4051b5))"
 EMPTY_CELL = "fill:var(--md-default-fg-color--lightest,#00000012)"
 GRID = 'stroke="currentColor" stroke-opacity=".2"'
+XLINK = "http://www.w3.org/1999/xlink"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = {1: "Mon", 3: "Wed", 5: "Fri"}  # rows labelled, GitHub-style (row 0 is Sunday)
 LEVEL_OPACITY = ("", ".3", ".55", ".8", "1")  # heat map levels 1-4; level 0 is EMPTY_CELL
@@ -127,7 +128,7 @@ def _open(width: float, height: float, title: str, desc: str, kind: str) -> str:
     """The root element, with its natural size (one viewBox unit per CSS pixel) as width and height and
     as --pa-w, from which the stylesheet scales it to the page (paperarchive.css: between 80 % and 125 %)."""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
         f'height="{_n(height)}" role="img" class="pa-plot {kind}" font-size="{FONT}" '
         f'style="--pa-w:{_n(width)}px"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
     )
@@ -145,12 +146,15 @@ def _empty(title: str) -> str:
 def _linked(mark: str, href: str | None) -> str:
     """``mark`` inside a link to ``href`` (as is when None).
 
-    Out of the tab order, as the plot is one image to assistive technology (role="img"): the pages
-    it links to are linked from the lists beside it, where a keyboard reaches them in reading order.
+    The link is xlink:href, not SVG 2's href: Material's instant navigation rewrites every relative
+    ``[href]`` of a page by assigning ``element.href``, which an SVG link has as a getter only (a
+    TypeError on every page with a linked plot). Out of the tab order, as the plot is one image to
+    assistive technology (role="img"): the pages it links to are linked from the lists beside it,
+    where a keyboard reaches them in reading order.
     """
     if href is None:
         return mark
-    return f'<a href={quoteattr(href)} tabindex="-1">{mark}</a>'
+    return f'<a xlink:href={quoteattr(href)} tabindex="-1">{mark}</a>'
 
 
 def _month_range(counts: Mapping[str, int]) -> list[str]:
