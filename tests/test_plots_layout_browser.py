@@ -181,3 +181,52 @@ def test_organizations_index_filter(browser, seed_url, seed_site):
         box.fill("")
         assert all(items.nth(i).is_visible() for i in range(len(names)))
         assert tab.errors == []
+
+
+# ---------------------------------------------------------------- a fork's header: its name and its repository
+
+FORK_NAME = "Ånother Very Long Forked Archive Name"
+FORK_REPO = "https://github.com/someone/fork"
+
+
+@pytest.fixture(scope="module")
+def fork_url(tmp_path_factory, seed_store):
+    """The seed site built from a forked mkdocs.yml (another site_name, a repo_url), served."""
+    from browser import serve_site
+    from conftest import MKDOCS_YML, ROOT
+
+    folder = tmp_path_factory.mktemp("fork")
+    config = MKDOCS_YML.read_text("utf-8")
+    config = re.sub(r"(?m)^site_name: .*$", f"site_name: {FORK_NAME}\nrepo_url: {FORK_REPO}\nrepo_name: someone/fork", config)
+    config = re.sub(r"(?m)^  custom_dir: .*$", f"  custom_dir: {ROOT / 'build/paperarchive/theme'}", config)
+    config = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {folder / 'docs'}", config)
+    (folder / "mkdocs.yml").write_text(config, "utf-8")
+    (folder / "content").mkdir()
+    (folder / "content" / "topics.yml").write_bytes((ROOT / "content" / "topics.yml").read_bytes())
+    from paperarchive import site
+
+    assert site.build(config=folder / "mkdocs.yml", store=seed_store, site_dir=folder / "site", strict=False) == 0
+    with serve_site(folder / "site") as base:
+        yield base
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_forks_name_and_repository_show_in_the_header(browser, fork_url, viewport):
+    with open_tab(browser, fork_url) as tab:
+        tab.page.set_viewport_size(viewport)
+        elsewhere: list[str] = []
+        tab.page.on("request", lambda r: "127.0.0.1" not in r.url and elsewhere.append(r.url))
+        for path in ("", "topics/"):
+            tab.goto(fork_url + path)
+            tab.page.wait_for_load_state("networkidle")
+            name = tab.page.locator(".md-header__topic .md-ellipsis")
+            assert name.inner_text() == FORK_NAME
+            box = name.bounding_box()
+            assert box["width"] >= 120 and box["height"] >= 14, box  # shown, on one line or two
+            repo = tab.page.locator("a.pa-repo")
+            assert repo.get_attribute("href") == FORK_REPO and repo.is_visible()
+            assert tab.page.evaluate(PAGE_OVERFLOW) <= 0
+        # Material's source widget would ask GitHub's API for stars: the archive asks no third party
+        assert elsewhere == []
+        assert tab.page.locator("[data-md-component=source]").count() == 0
+        assert tab.errors == []
