@@ -7,6 +7,12 @@ and a ``<title>`` on every mark.  Compact: colours are set once per group, never
 coordinates carry at most one decimal.  Deterministic: no clock, no randomness, fixed English
 month names.  No ``<style>`` element and no ids, because an inlined SVG's style would leak into
 the page and its ids could collide with the page's.
+
+Sized to their content: a box that fits every label (margins from an upper bound of the label
+widths), bars whose width and height follow the number of months, drawn at their natural size
+(``--pa-w``), which the stylesheet scales between 80 % and 125 %.  Linked: the caller's ``link``
+maps a day or a month to the href of its page (relative to the page the plot is inlined in), so a
+heat-map cell or a bar leads to its day or month.
 """
 
 from __future__ import annotations
