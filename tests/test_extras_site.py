@@ -14,7 +14,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import ROOT
 from paperarchive import generate, site
 from test_generate import fixture_papers, fixture_taxonomy
