@@ -14,11 +14,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from paperarchive.plots import calendar_heatmap_svg, monthly_bars_svg
+from paperarchive.plots import (
+    calendar_heatmap_svg,
+    monthly_bars_svg,
+    papers_per_month_svg,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "extras"
 SVG = "{http://www.w3.org/2000/svg}"
+HREF = "{http://www.w3.org/1999/xlink}href"  # xlink:href: see plots._linked
 MONTHS = {"2025-09": 3, "2025-11": 17, "2025-12": 1}
 END = date(2025, 11, 20)  # a Thursday
 DAYS = {date(2025, 11, 20): 17, date(2025, 11, 19): 4, date(2025, 11, 18): 1, date(2025, 1, 6): 9,
@@ -39,11 +43,11 @@ def _cells(svg: str) -> dict[str, ET.Element]:
 
 
 def test_monthly_bars_golden():
-    _check_golden("plot-monthly.svg", monthly_bars_svg(MONTHS))
+    _check_golden("plot-monthly.svg", monthly_bars_svg(MONTHS, link=lambda m: None if m == "2025-10" else f"{m}/"))
 
 
 def test_calendar_heatmap_golden():
-    _check_golden("plot-calendar.svg", calendar_heatmap_svg(DAYS, END))
+    _check_golden("plot-calendar.svg", calendar_heatmap_svg(DAYS, END, link=lambda d: f"{d}/" if d in DAYS else None))
 
 
 def test_monthly_bars_fill_the_months_between_first_and_last():
@@ -56,7 +60,7 @@ def test_monthly_bars_fill_the_months_between_first_and_last():
 def test_monthly_bars_heights_are_proportional():
     root = ET.fromstring(monthly_bars_svg({"2024-01": 10, "2024-02": 5}))
     heights = [float(rect.get("height")) for rect in root.iter(f"{SVG}rect")]
-    assert heights == [152.0, 76.0]  # axis top 10, plot height 152
+    assert heights == [80.0, 40.0]  # axis top 10; two months: the smallest plot height, 80
 
 
 def test_monthly_bars_label_years_when_many_months():
@@ -104,12 +108,14 @@ def test_accessible_and_colour_scheme_neutral(kind):
     svg = monthly_bars_svg(MONTHS) if kind == "monthly" else calendar_heatmap_svg(DAYS, END)
     root = ET.fromstring(svg)
     assert root.get("role") == "img" and root.get("viewBox")
-    assert list(root)[0].tag == f"{SVG}title" and list(root)[1].tag == f"{SVG}desc"
+    assert next(iter(root)).tag == f"{SVG}title" and list(root)[1].tag == f"{SVG}desc"
     colours = re.findall(r"#[0-9a-fA-F]{3,8}", svg)
     # every literal colour is a fallback inside var(); everything else is currentColor
     assert len(colours) == svg.count("var(--md-") - svg.count("var(--md-primary")
     assert "<style" not in svg and " id=" not in svg
-    assert svg.count("style=") <= 5  # once per group, never per mark
+    # once per group, never per mark; and the root's natural width for the stylesheet
+    assert svg.count("style=") - svg.count('style="--pa-w:') <= 5
+    assert root.get("style") == f"--pa-w:{root.get('width')}px"
 
 
 @settings(max_examples=40, deadline=None)
@@ -127,3 +133,122 @@ def test_any_counts_make_well_formed_deterministic_svg(counts, end):
             assert cells[day.isoformat()].findtext(f"{SVG}title") == f"{day.isoformat()}: {count} {noun}"
     months = {f"{d.year:04d}-{d.month:02d}": c for d, c in counts.items()}
     ET.fromstring(monthly_bars_svg(months))
+
+
+# ---------------------------------------------------------------- links, sizes, labels inside the box
+
+# A label's width, independent of the plotting code's own bound: DejaVu Sans (Chromium's fallback here,
+# wider than Arial and Roboto) advances .636 em for a digit, at most .64 for the month names' other
+# letters and .862 for "M". The browser test measures the real boxes.
+def _label_extent(text: ET.Element, size: float) -> tuple[float, float]:
+    words = text.text or ""
+    width = sum(0.862 if ch in "MW" else 0.636 for ch in words) * size
+    x = float(text.get("x"))
+    anchor = text.get("text-anchor") or _inherited_anchor(text)
+    start = {"end": x - width, "middle": x - width / 2}.get(anchor, x)
+    return start, start + width
+
+
+_PARENTS: dict[ET.Element, ET.Element] = {}
+
+
+def _inherited_anchor(text: ET.Element) -> str | None:
+    node = _PARENTS.get(text)
+    while node is not None:
+        if node.get("text-anchor"):
+            return node.get("text-anchor")
+        node = _PARENTS.get(node)
+    return None
+
+
+def _assert_labels_inside(svg: str) -> None:
+    root = ET.fromstring(svg)
+    _PARENTS.clear()
+    _PARENTS.update({child: parent for parent in root.iter() for child in parent})
+    _, _, width, height = map(float, root.get("viewBox").split())
+    assert (float(root.get("width")), float(root.get("height"))) == (width, height)
+    size = float(root.get("font-size"))
+    for text in root.iter(f"{SVG}text"):
+        left, right = _label_extent(text, size)
+        y = float(text.get("y"))
+        assert left >= 0 and right <= width + 0.01, (text.text, left, right, width)
+        assert y - size * 0.8 >= 0 and y + size * 0.25 <= height, (text.text, y, height)
+    for rect in root.iter(f"{SVG}rect"):
+        assert float(rect.get("x")) >= 0 and float(rect.get("x")) + float(rect.get("width")) <= width + 0.01
+        assert float(rect.get("y")) + float(rect.get("height")) <= height
+
+
+def _links(svg: str) -> dict[str, str]:
+    """The title of each linked mark -> its href."""
+    root = ET.fromstring(svg)
+    return {a.find(f"{SVG}rect").findtext(f"{SVG}title"): a.get(HREF) for a in root.iter(f"{SVG}a")}
+
+
+def test_bars_link_to_the_months_the_caller_names():
+    svg = monthly_bars_svg(MONTHS, link=lambda month: None if month == "2025-10" else f"../../days/{month}/")
+    assert _links(svg) == {"2025-09: 3 papers": "../../days/2025-09/", "2025-11: 17 papers": "../../days/2025-11/",
+                           "2025-12: 1 paper": "../../days/2025-12/"}
+    assert all(a.get("tabindex") == "-1" for a in ET.fromstring(svg).iter(f"{SVG}a"))
+    assert "<a " not in monthly_bars_svg(MONTHS)
+
+
+def test_heat_map_links_days_with_a_page_and_only_those():
+    svg = calendar_heatmap_svg(DAYS, END, link=lambda day: f"../days/{day.isoformat()}/" if day in DAYS else None)
+    links = _links(svg)
+    assert links == {"2025-11-20: 17 papers": "../days/2025-11-20/", "2025-11-19: 4 papers": "../days/2025-11-19/",
+                     "2025-11-18: 1 paper": "../days/2025-11-18/", "2025-01-06: 9 papers": "../days/2025-01-06/",
+                     "2024-11-17: 5 papers": "../days/2024-11-17/"}
+
+
+def test_a_hostile_href_stays_an_attribute():
+    href = '"><script>alert(1)</script>&x'
+    root = ET.fromstring(monthly_bars_svg({"2025-01": 1}, link=lambda month: href))
+    assert [a.get(HREF) for a in root.iter(f"{SVG}a")] == [href]
+    assert not list(root.iter(f"{SVG}script"))
+
+
+def test_the_last_years_label_is_not_cut_off():
+    # 2024-03 .. 2026-01: the last bar is January 2026, labelled "2026" at the right edge
+    counts = {f"{2024 + (i + 2) // 12}-{(i + 2) % 12 + 1:02d}": 5 for i in range(23)}
+    svg = monthly_bars_svg(counts)
+    labels = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert labels[-1] == "2026"
+    _assert_labels_inside(svg)
+
+
+@pytest.mark.parametrize("months", [1, 2, 5, 12, 13, 30, 140])
+def test_bars_fit_their_labels_and_their_size_follows_the_months(months):
+    counts = {f"{2015 + i // 12}-{i % 12 + 1:02d}": (i * 7919) % 97 for i in range(months)}
+    svg = monthly_bars_svg(counts)
+    _assert_labels_inside(svg)
+    root = ET.fromstring(svg)
+    width, height = float(root.get("width")), float(root.get("height"))
+    assert 100 <= height <= 180
+    if months == 1:
+        assert width < 120 and height < 120  # one bar: a small chart, not a 220 px slab
+    if months >= 12:
+        assert 680 <= width <= 760 and height == 180
+
+
+def test_one_bar_is_small_and_labelled():
+    svg = monthly_bars_svg({"2026-01": 1}, title="One")
+    root = ET.fromstring(svg)
+    assert float(root.get("height")) == 108 and float(root.get("width")) < 100
+    assert root.findtext(f"{SVG}desc") == "1 paper in 1 month. 2026-01: 1."
+    _assert_labels_inside(svg)
+
+
+def test_heat_map_labels_stay_inside():
+    _assert_labels_inside(calendar_heatmap_svg(DAYS, END))
+    for end in (date(2026, 1, 3), date(2026, 8, 31), date(2025, 2, 28)):  # months starting near either edge
+        _assert_labels_inside(calendar_heatmap_svg({}, end))
+
+
+def test_papers_per_month_counts_dates_and_skips_undated():
+    days = [date(2025, 3, 2), date(2025, 3, 30), None, date(2025, 5, 1)]
+    svg = papers_per_month_svg(days, title="Example Lab: papers per month")
+    root = ET.fromstring(svg)
+    assert root.findtext(f"{SVG}title") == "Example Lab: papers per month"
+    assert [r.findtext(f"{SVG}title") for r in root.iter(f"{SVG}rect")] == [
+        "2025-03: 2 papers", "2025-04: 0 papers", "2025-05: 1 paper"]
+    assert ET.fromstring(papers_per_month_svg([None], title="t")).findtext(f"{SVG}desc") == "No papers."

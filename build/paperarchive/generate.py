@@ -655,7 +655,7 @@ def org_pages(ctx: SiteContext, org: Org) -> dict[str, str]:
         return (
             f'<p>{_plural(len(papers), "paper")} listed with this organization, newest first. '
             f'<a href="{href(here, "orgs/")}">All organizations</a></p>\n'
-        )
+        ) + (_figure(plots.papers_per_month_svg((p.day for p in papers), title=f"{org.name}: papers per month")) if here == base else "")
 
     return _listing_pages(ctx, base, org.name, org.name, intro, papers, full=False)
 
@@ -673,7 +673,7 @@ def orgs_index_pages(ctx: SiteContext) -> dict[str, str]:
             f'<li><a href="{href(here, org_url(o.id))}">{esc(o.name)}</a> <span>({len(ctx.by_org[o.id]):,})</span></li>'
             for o in chunk
         )
-        listing = f'<ol class="pa-orgs" start="{(number - 1) * ORGS_PER_INDEX_PAGE + 1}">\n{items}\n</ol>\n' if chunk else "<p>No organizations yet.</p>\n"
+        listing = f'<ol class="pa-orgs" data-pa-filter="organizations" start="{(number - 1) * ORGS_PER_INDEX_PAGE + 1}">\n{items}\n</ol>\n' if chunk else "<p>No organizations yet.</p>\n"
         pages[_src_for_url(here)] = "".join([
             front_matter(title="Organizations" + suffix, template=LISTING_TEMPLATE),
             '<div class="pa-listing">\n',
@@ -746,7 +746,7 @@ def year_page(ctx: SiteContext, year: str, months: Sequence[str]) -> str:
         f'<nav class="pa-days">{" · ".join(links)}</nav>\n' if links else "",
         f'<p class="pa-month-total">{_plural(sum(counts.values()), "paper")} in {_plural(len(months), "month")}.</p>\n',
         f'<ul class="pa-months">\n{rows}\n</ul>\n',
-        _figure(plots.monthly_bars_svg(counts, title=f"Papers per month in {year}")),
+        _figure(plots.monthly_bars_svg(counts, title=f"Papers per month in {year}", link=lambda m: href(here, month_url(m)) if m in ctx.by_month else None)),
         "</div>\n",
     ])  # fmt: skip
 
@@ -768,7 +768,7 @@ def days_index(ctx: SiteContext) -> str:
     out.append("</p>\n\n")
     if ctx.by_month:
         counts = {m: sum(len(ctx.by_day[d]) for d in days) for m, days in ctx.by_month.items()}
-        out.append(_figure(plots.monthly_bars_svg(counts)) + "\n")
+        out.append(_figure(plots.monthly_bars_svg(counts, link=lambda m: href(here, month_url(m)) if m in ctx.by_month else None)) + "\n")
         for year, months in reversed(ctx.months_of_year().items()):
             total = sum(counts[m] for m in months)
             out.append(
@@ -821,7 +821,7 @@ def home_page(ctx: SiteContext) -> str:
     ]
     if ctx.days:
         counts = {d: len(ctx.by_day[d]) for d in ctx.days}
-        out.append(_figure(plots.calendar_heatmap_svg(counts, ctx.days[-1])) + "\n")
+        out.append(_figure(plots.calendar_heatmap_svg(counts, ctx.days[-1], link=lambda d: href(here, day_url(d)) if d in ctx.by_day else None)) + "\n")
     out.append("## Latest days\n\n")
     if latest:
         items = "\n".join(

@@ -384,24 +384,25 @@ def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
 
 
 def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> None:
-    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root: FEED_SIZE) and of
-    each topic (topics/<id>/feed.xml, ...: TOPIC_FEED_SIZE), with absolute links from site_url (feed
-    readers need them)."""
+    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root), of each topic
+    (topics/<id>/feed.xml, ...) and of each organization (orgs/<id>/...), with absolute links from
+    site_url (feed readers need them)."""
+    import types
+
     from . import feeds
 
-    makers = {"feed.xml": feeds.rss_feed, "atom.xml": feeds.atom_feed, "feed.json": feeds.json_feed}
-    home = site_url.rstrip("/") + "/"
-    channels = [("", generate.SITE_NAME, "The newest papers of the Hugging Face Daily Papers archive.", ctx.papers, feeds.FEED_SIZE)]
-    channels += [
-        (generate.topic_url(t.id), f"{generate.SITE_NAME}: {t.name}", t.description, ctx.by_topic[t.id], feeds.TOPIC_FEED_SIZE)
-        for t in ctx.topics
-    ]
-    for base, title, description, papers, limit in channels:
-        for name, _kind, _label in generate.FEEDS:
-            text = makers[name](
-                papers, title=title, site_url=home, feed_url=home + base + name, description=description, limit=limit
-            )
-            _write_file(site_dir / base / name, text.encode("utf-8", "backslashreplace"))
+    # stand-in until the site model carries the identity from mkdocs.yml (ctx.identity)
+    identity = types.SimpleNamespace(name=generate.SITE_NAME, description="", author="", repo_url="",
+                                     copyright="", site_url=site_url)
+    newest = ctx.newest_date
+    channels = [(feeds.archive_channel(identity, site_url=site_url, newest=newest), ctx.papers)]
+    channels += [(feeds.topic_channel(identity, site_url=site_url, page=generate.topic_url(t.id), name=t.name,
+                                      about=t.description, newest=newest), ctx.by_topic[t.id]) for t in ctx.topics]
+    channels += [(feeds.org_channel(identity, site_url=site_url, page=generate.org_url(o.id), name=o.name,
+                                    newest=newest), ctx.by_org[o.id]) for o in ctx.orgs]
+    for channel, papers in channels:
+        for path, text in feeds.feed_documents(channel, papers).items():
+            _write_file(site_dir / path, text.encode("utf-8", "backslashreplace"))
 
 
 def write_bibtex(site_dir: Path, ctx: generate.SiteContext) -> None:
@@ -410,6 +411,7 @@ def write_bibtex(site_dir: Path, ctx: generate.SiteContext) -> None:
     groups = [(p.url, (p,)) for p in ctx.papers]
     groups += [(generate.day_url(d), ctx.by_day[d]) for d in ctx.days]
     groups += [(generate.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
+    groups += [(generate.org_url(o.id), ctx.by_org[o.id]) for o in ctx.orgs]
     for url, papers in groups:
         text = "\n".join(entries[p.id] for p in papers)
         _write_file(site_dir / generate.bib_path(url), text.encode("utf-8", "backslashreplace"))
