@@ -12,19 +12,18 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from paperarchive.api import (
     day_document,
-    day_path,
     encode_json,
-    paper_document,
-    paper_path,
     org_document,
+    paper_document,
     topic_document,
-    topic_path,
     write_json,
 )
 from paperarchive.records import Paper, Source
+from paperarchive.urls import api_day_path as day_path
+from paperarchive.urls import api_paper_path as paper_path
+from paperarchive.urls import api_topic_path as topic_path
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "extras"
 

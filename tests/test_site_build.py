@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT
 from paperarchive import site
-from test_generate import fixture_papers, fixture_taxonomy
+from sitefixtures import fixture_papers, fixture_taxonomy
 
 CONFIG = ROOT / "mkdocs.yml"
 NAV = ["Home", "Days", "Topics", "About"]

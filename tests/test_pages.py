@@ -1,8 +1,8 @@
-"""The generate stage: records -> Markdown pages.
+"""The pages: records -> Markdown for every page (paper, listings, indexes).
 
 Golden files: tests/golden/pages/ holds every page generated from tests/fixtures/site/ (papers.yml,
 topics.yml) with 2 papers per listing page, so pagination shows on small input.
-Regenerate with:  UPDATE_GOLDEN=1 python3 -m pytest tests/test_generate.py
+Regenerate with:  UPDATE_GOLDEN=1 python3 -m pytest tests/test_pages.py
 """
 
 from __future__ import annotations
@@ -15,52 +15,37 @@ from datetime import date
 
 import markdown
 import pytest
-import yaml
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
+from paperarchive.pages import RAW_HTML_TEMPLATES, render_pages, write_pages
+from paperarchive.pages.paper import arxiv_urls, hugging_face_url, paper_page
+from paperarchive.pages.parts import first_sentence
+from paperarchive.records import Paper
+from paperarchive.sitemodel import SiteContext
+from sitefixtures import (
+    check_golden_tree,
+    fixture_papers,
+    fixture_taxonomy,
+    make_context,
+)
 
-from conftest import FIXTURES, ROOT
-from paperarchive import generate, topics
-from paperarchive.records import Paper, paper_from_dict
-
-SITE_FIXTURES = FIXTURES / "site"
 GOLDEN = ROOT / "tests" / "golden" / "pages"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
-
-
-def fixture_papers() -> list[Paper]:
-    data = yaml.load((SITE_FIXTURES / "papers.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return [paper_from_dict(d) for d in data]
-
-
-def fixture_taxonomy():
-    return topics.load_taxonomy(SITE_FIXTURES / "topics.yml")
 
 
 @pytest.fixture(scope="module")
-def ctx() -> generate.SiteContext:
-    return generate.build_context(fixture_papers(), fixture_taxonomy(), per_page=2)
+def ctx() -> SiteContext:
+    return make_context(fixture_papers(), fixture_taxonomy(), per_page=2)
 
 
 @pytest.fixture(scope="module")
 def pages(ctx) -> dict[str, str]:
-    return generate.render_pages(ctx)
-
-
-# ---------------------------------------------------------------- golden files
+    return render_pages(ctx)
 
 
 def test_golden_pages(pages):
-    if UPDATE:
-        generate.sync_folder(GOLDEN, {path: text.encode("utf-8") for path, text in pages.items()})
-    expected = {
-        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")
-    }
-    assert sorted(pages) == sorted(expected), "the set of pages changed (UPDATE_GOLDEN=1 to accept)"
-    for path, text in pages.items():
-        assert text == expected[path], f"{path} differs from tests/golden/pages/{path} (UPDATE_GOLDEN=1 to accept)"
-
+    check_golden_tree(GOLDEN, pages)
 
 @pytest.mark.parametrize(
     "path",
@@ -88,26 +73,6 @@ def test_every_page_type_has_a_golden_file(path, pages):
     assert path in pages
     assert (GOLDEN / path).is_file()
 
-
-# ---------------------------------------------------------------- context
-
-
-def test_context_groups_papers(ctx):
-    assert ctx.days == (date(2025, 10, 31), date(2025, 11, 20), date(2025, 11, 21), date(2025, 12, 1))
-    assert [p.id for p in ctx.undated] == ["paper-1a2b3c4d", "undated-paper"]
-    assert list(ctx.by_month) == ["2025-10", "2025-11", "2025-12"]
-    assert ctx.prev_day(date(2025, 11, 20)) == date(2025, 10, 31)
-    assert ctx.next_day(date(2025, 12, 1)) is None
-    assert ctx.redirects == {"small-language-models-are-enough": "small-language-models"}
-    assert ctx.newest_date == date(2025, 12, 8)
-    newest_first = [p.day for p in ctx.by_topic["language"]]
-    dated = [d for d in newest_first if d]
-    assert dated == sorted(dated, reverse=True)
-    assert newest_first == dated + [None] * (len(newest_first) - len(dated))  # undated papers last
-    assert None in newest_first
-    assert ctx.by_topic["robots"] == ()
-
-
 def test_listing_pages_hold_at_most_per_page_papers(pages):
     listings = 0
     for path, text in pages.items():
@@ -117,13 +82,11 @@ def test_listing_pages_hold_at_most_per_page_papers(pages):
             assert papers.count("<li><a href=") <= 2, path
     assert listings >= 15  # days, topics, months, organizations, undated
 
-
 def test_pagination_links_point_both_ways(pages):
     first, second = pages["topics/language.md"], pages["topics/language/page/2.md"]
     assert 'rel="next" href="../../topics/language/page/2/"' in first and "Page 1 of 4" in first
     assert 'rel="prev" href="../../../../topics/language/"' in second
     assert 'start="3"' in second
-
 
 def test_day_pages_link_previous_and_next_days(pages):
     text = pages["days/2025-11-20.md"]
@@ -131,10 +94,6 @@ def test_day_pages_link_previous_and_next_days(pages):
     assert 'rel="next" href="../../days/2025-11-21/"' in text
     deeper = pages["days/2025-12-01/page/2.md"]
     assert 'rel="prev" href="../../../../days/2025-11-21/"' in deeper
-
-
-# ---------------------------------------------------------------- untrusted text stays inert
-
 
 class _Text(html.parser.HTMLParser):
     """Text inside elements with a given class, and every tag seen."""
@@ -167,22 +126,19 @@ class _Text(html.parser.HTMLParser):
             if cls:
                 self.by_class[cls] = self.by_class.get(cls, "") + data
 
-
 def render_like_mkdocs(page: str) -> tuple[dict, str]:
     body, meta = get_data(page)
     return meta, markdown.markdown(body, extensions=["toc"])
-
 
 def test_raw_html_pages_pass_through_markdown_unchanged(pages):
     """site.py hands these pages' bodies to MkDocs without Markdown: this is why that changes nothing."""
     raw = 0
     for path, page in pages.items():
         body, meta = get_data(page)
-        if meta.get("template") in generate.RAW_HTML_TEMPLATES:
+        if meta.get("template") in RAW_HTML_TEMPLATES:
             raw += 1
             assert markdown.markdown(body, extensions=["toc"]) == body.rstrip("\n"), path
     assert raw == len(pages) - 3  # all but home, days/ and topics/
-
 
 def test_hostile_paper_renders_exactly_as_written(ctx, pages):
     paper = next(p for p in ctx.papers if p.id.startswith("script-alert"))
@@ -196,7 +152,6 @@ def test_hostile_paper_renders_exactly_as_written(ctx, pages):
     assert "javascript:" not in rendered.replace("javascript:alert(1))", "")  # only as text, never an href
     assert 'href="javascript' not in rendered
 
-
 def test_yaml_and_markdown_syntax_in_titles_stays_text(ctx, pages):
     for paper in ctx.papers:
         meta, rendered = render_like_mkdocs(pages[f"papers/{paper.id}.md"])
@@ -207,16 +162,14 @@ def test_yaml_and_markdown_syntax_in_titles_stays_text(ctx, pages):
         assert parsed.by_class["pa-abstract"] == paper.abstract, paper.id
         assert not {"h3", "h4", "table", "em", "strong", "script", "img", "hr"} & set(parsed.tags), paper.id
 
-
 _text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120)
-
 
 @settings(max_examples=60, deadline=None)
 @given(title=_text, abstract=_text)
 def test_any_text_survives_front_matter_and_markdown(title, abstract):
     paper = Paper(id="p", title=title, abstract=abstract, published=date(2025, 1, 2))
-    ctx = generate.build_context([paper], _NoTopics())
-    page = generate.paper_page(ctx, paper)
+    ctx = make_context([paper], _NoTopics())
+    page = paper_page(ctx, paper)
     meta, rendered = render_like_mkdocs(page)
     assert rendered == get_data(page)[0].rstrip("\n")  # Markdown changes nothing (see site.py)
     parsed = _Text()
@@ -227,136 +180,43 @@ def test_any_text_survives_front_matter_and_markdown(title, abstract):
     assert parsed.by_class["pa-title"] == shown(title)
     assert parsed.by_class["pa-abstract"] == shown(abstract)
 
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(st.characters(blacklist_categories=("Cs",))))
-def test_yaml_string_reads_back_exactly(text):
-    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
-        assert yaml.load(f"title: {generate.yaml_string(text)}\n", Loader=loader) == {"title": text}
-
-
-def test_yaml_string_escapes_what_yaml_would_fold_or_refuse():
-    tricky = "a\x85b\u2028c\u2029d\ufeffe\x7f\x9f\ufffe\"\\\n\t: #&*!|>'%@`{{ }}---"
-    assert yaml.load(f"t: {generate.yaml_string(tricky)}", Loader=yaml.SafeLoader) == {"t": tricky}
-    assert "\n" not in generate.yaml_string(tricky)
-
-
 class _NoTopics:
     topics = ()
 
     def assign(self, title, abstract):
         return ()
 
-
-# ---------------------------------------------------------------- pieces
-
-
-def test_bibtex_escapes_specials_and_keeps_braces_balanced():
-    paper = Paper(
-        id="x-paper",
-        title="50% of {LLMs} & $x_1$ #1 ~ ^ \\cite",
-        abstract="a",
-        published=date(2024, 6, 25),
-        authors=("Ada Lovelace", "Smith and Sons"),
-        arxiv_id="2406.01234",
-    )
-    text = generate.bibtex(paper)
-    assert text == (
-        "@misc{x-paper,\n"
-        "  title = {{50\\% of \\{LLMs\\} \\& \\$x\\_1\\$ \\#1 \\~{} \\^{} \\textbackslash{}cite}},\n"
-        "  author = {Ada Lovelace and {Smith and Sons}},\n"
-        "  year = {2024},\n"
-        "  month = {jun},\n"
-        "  eprint = {2406.01234},\n"
-        "  archivePrefix = {arXiv},\n"
-        "  url = {https://arxiv.org/abs/2406.01234},\n"
-        "}\n"
-    )
-    unescaped = text.replace("\\{", "").replace("\\}", "")
-    assert unescaped.count("{") == unescaped.count("}")
-
-
 def test_lookup_links_search_by_title_without_arxiv_id():
     paper = Paper(id="p", title="A & B: C?", abstract="x")
-    assert generate.hugging_face_url(paper) == "https://huggingface.co/papers?q=A+%26+B%3A+C%3F"
-    assert generate.arxiv_urls(paper) == (
+    assert hugging_face_url(paper) == "https://huggingface.co/papers?q=A+%26+B%3A+C%3F"
+    assert arxiv_urls(paper) == (
         ("arXiv search", "https://arxiv.org/search/?query=A+%26+B%3A+C%3F&searchtype=title"),
     )
 
-
-def test_only_http_links_become_links():
-    assert generate.safe_url("javascript:alert(1)") is None
-    assert generate.safe_url("data:text/html,x") is None
-    assert generate.safe_url("https://github.com/a/b") == "https://github.com/a/b"
-
-
 def test_first_sentence():
-    assert generate.first_sentence("We do X. Then Y.") == "We do X."
-    assert generate.first_sentence("Accuracy is 3.5 times higher. Next.") == "Accuracy is 3.5 times higher."
+    assert first_sentence("We do X. Then Y.") == "We do X."
+    assert first_sentence("Accuracy is 3.5 times higher. Next.") == "Accuracy is 3.5 times higher."
     long = "word " * 100
-    cut = generate.first_sentence(long, 50)
+    cut = first_sentence(long, 50)
     assert cut.endswith("…") and len(cut) <= 51
-
-
-def test_relative_links():
-    assert generate.href("papers/x/", "days/2025-01-01/") == "../../days/2025-01-01/"
-    assert generate.href("", "days/") == "days/"
-    assert generate.href("", "") == "./"
-    assert generate.href("topics/a/page/2/", "topics/a/") == "../../../../topics/a/"
-
-
-# ---------------------------------------------------------------- writing
-
 
 def test_write_pages_writes_only_changes_and_removes_stale_files(tmp_path, ctx):
     out = tmp_path / "docs"
-    count = generate.write_pages(ctx, out, {"about.md": b"# About\n"})
-    assert count == len(generate.render_pages(ctx)) + 1
+    count = write_pages(ctx, out, {"about.md": b"# About\n"})
+    assert count == len(render_pages(ctx)) + 1
     paper_file = out / "papers" / "api-paper.md"
     stale = out / "papers" / "gone" / "old.md"
     stale.parent.mkdir(parents=True)
     stale.write_text("old")
     os.utime(paper_file, (1, 1))
-    generate.write_pages(ctx, out, {"about.md": b"# About\n"})
+    write_pages(ctx, out, {"about.md": b"# About\n"})
     assert paper_file.stat().st_mtime == 1  # unchanged bytes: not rewritten
     assert not stale.exists() and not stale.parent.exists()
     assert (out / "about.md").read_bytes() == b"# About\n"
 
-
 def test_a_hand_written_page_cannot_replace_a_generated_one(tmp_path, ctx):
     with pytest.raises(ValueError, match="index.md"):
-        generate.write_pages(ctx, tmp_path, {"index.md": b"x"})
-
-
-# ---------------------------------------------------------------- organizations, related, months, feeds, bib
-
-
-def test_org_slugs_are_url_safe_lowercase_and_permanent():
-    assert generate.org_slug("ByteDance-Seed") == "bytedance-seed"
-    assert generate.org_slug("SJTU-DENG-Lab") == generate.org_slug("SJTU-Deng-Lab") == "sjtu-deng-lab"
-    assert generate.org_slug("../<i>Org</i>?x=1#frag") == "i-org-i-x-1-frag"
-    assert generate.org_slug("index") == "index-org"  # orgs/index is the index of organizations
-    assert generate.org_slug("清华") == "qing-hua"
-    assert generate.org_slug("???") == "org-" + __import__("hashlib").sha1(b"???").hexdigest()[:10]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(min_size=1, max_size=60))
-def test_any_org_id_gets_a_safe_slug(org_id):
-    slug = generate.org_slug(org_id)
-    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) and slug != "index"
-    assert generate.org_slug(org_id) == slug
-
-
-def test_context_groups_organizations(ctx):
-    assert [(o.id, o.name, len(ctx.by_org[o.id])) for o in ctx.orgs] == [
-        ("nvidia", "NVIDIA", 2),
-        ("evil", "<b>Evil & Co</b> {{ org }}", 1),
-        ("i-org-i-x-1-frag", '<i>Org</i> & "Friends"', 1),
-    ]
-    assert [p.id for p in ctx.by_org["nvidia"]] == ["small-language-models", "nvidia-upper-case-id"]  # newest first
-    assert ctx.org_of["nvidia-upper-case-id"] == "nvidia" and "api-paper" not in ctx.org_of
-
+        write_pages(ctx, tmp_path, {"index.md": b"x"})
 
 def test_paper_pages_link_their_organization_and_related_papers(ctx, pages):
     page = pages["papers/hostile-org-paper.md"]
@@ -369,7 +229,6 @@ def test_paper_pages_link_their_organization_and_related_papers(ctx, pages):
         shown = re.findall(r'<a href="\.\./([^/]+)/">', text.split('id="related"', 1)[-1])
         assert shown == list(related), paper.id
     assert ctx.related["small-language-models"]  # a paper about language models has neighbours
-
 
 def test_month_and_year_pages_have_counts_and_link_both_ways(pages):
     month = pages["days/2025-11.md"]
@@ -384,7 +243,6 @@ def test_month_and_year_pages_have_counts_and_link_both_ways(pages):
     day = pages["days/2025-11-20.md"]
     assert '<a href="../../days/2025/">2025</a> › <a href="../../days/2025-11/">November 2025</a>' in day
 
-
 def test_month_pages_and_the_days_index_stay_small_as_the_archive_grows(pages):
     # the papers are on the day pages: a month lists its days, the index its years and months
     assert "pa-papers" not in pages["days/2025-11.md"] and "../../papers/" not in pages["days/2025-11.md"]
@@ -393,7 +251,6 @@ def test_month_pages_and_the_days_index_stay_small_as_the_archive_grows(pages):
     assert "days/2025-11-20/" not in index and "/papers/" not in index
     assert '<a href="../days/2025-11/">November 2025</a> <span>(4 papers on 2 days)</span>' in index
     assert '<a href="../days/2025/">2025</a>' in index and "10 papers in 3 months" in index
-
 
 def test_plots_and_feed_links_sit_on_home_days_and_topic_pages(pages):
     home = pages["index.md"]
@@ -408,11 +265,3 @@ def test_plots_and_feed_links_sit_on_home_days_and_topic_pages(pages):
     assert "<svg" not in pages["topics/robots.md"]  # no papers, no plot
     vision = pages["topics/vision.md"]
     assert "Vision &amp; &lt;images&gt;: papers per month" in vision  # the topic name is escaped in the SVG
-
-
-def test_bibtex_file_holds_each_entry_once():
-    a = Paper(id="a", title="A", abstract="x", published=date(2025, 1, 2))
-    b = Paper(id="b", title="B", abstract="y")
-    assert generate.bibtex_file([a, b]) == generate.bibtex(a) + "\n" + generate.bibtex(b)
-    assert generate.bib_path("papers/a/") == "papers/a/a.bib"
-    assert generate.bib_path("days/2025-01-02/") == "days/2025-01-02/2025-01-02.bib"
