@@ -32,6 +32,7 @@ def test_bibtex_escapes_specials_and_keeps_braces_balanced():
     unescaped = text.replace("\\{", "").replace("\\}", "")
     assert unescaped.count("{") == unescaped.count("}")
 
+
 def test_bibtex_file_holds_each_entry_once():
     a = Paper(id="a", title="A", abstract="x", published=date(2025, 1, 2))
     b = Paper(id="b", title="B", abstract="y")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import ROOT
 from paperarchive import site
 from paperarchive.bibtex import bibtex
+from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
 from sitefixtures import fixture_papers, fixture_taxonomy, make_context
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -169,11 +169,13 @@ def test_organization_pages_and_index(built, ctx):
 
 def test_month_and_year_pages(built):
     month = (built / "days" / "2025-11" / "index.html").read_text("utf-8")
-    assert "4 papers on 2 days" in month and 'href="../../days/2025-11-20/"' in month
+    assert "4 papers featured on 1 day" in month and 'href="../../days/2025-11-25/"' in month
     year = (built / "days" / "2025" / "index.html").read_text("utf-8")
-    assert 'href="../../days/2025-12/"' in year and "<svg" in year
-    day = (built / "days" / "2025-11-20" / "index.html").read_text("utf-8")
+    assert 'href="../../days/2025-12/"' in year and 'href="../../weeks/2025-W48/"' in year and "<svg" in year
+    day = (built / "days" / "2025-11-25" / "index.html").read_text("utf-8")
     assert 'href="../../days/2025-11/"' in day and 'href="../../days/2025/"' in day
+    week = (built / "weeks" / "2025-W48" / "index.html").read_text("utf-8")
+    assert 'href="../../days/2025-11-25/"' in week
 
 
 def test_related_papers_on_paper_pages(built, ctx):
@@ -183,8 +185,8 @@ def test_related_papers_on_paper_pages(built, ctx):
             assert 'id="related"' not in page
             continue
         block = page.split('id="related"', 1)[1].split("</ul>", 1)[0]
-        titles = [html.unescape(t) for t in re.findall(r'<li><a href="[^"]+">(.*?)</a></li>', block)]
-        assert titles == [ctx.paper_by_id[i].title for i in ctx.related[paper.id]], paper.id
+        titles = [html.unescape(t) for t in re.findall(r'<li><a href="[^"]+"><bdi>(.*?)</bdi></a></li>', block)]
+        assert titles == [cut(ctx.paper_by_id[i].title, TITLE_SHOWN_MAX) for i in ctx.related[paper.id]], paper.id
 
 
 # ---------------------------------------------------------------- the JSON API

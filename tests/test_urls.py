@@ -17,6 +17,7 @@ def test_org_slugs_are_url_safe_lowercase_and_permanent():
     assert org_slug("清华") == "qing-hua"
     assert org_slug("???") == "org-" + __import__("hashlib").sha1(b"???").hexdigest()[:10]
 
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=60))
 def test_any_org_id_gets_a_safe_slug(org_id):

@@ -399,7 +399,7 @@ def write_feeds(site_dir: Path, ctx: SiteContext, site_url: str) -> None:
 
     makers = {"feed.xml": feeds.rss_feed, "atom.xml": feeds.atom_feed, "feed.json": feeds.json_feed}
     home = site_url.rstrip("/") + "/"
-    channels = [("", ctx.identity.name, "The newest papers of the Hugging Face Daily Papers archive.", ctx.papers, feeds.FEED_SIZE)]
+    channels = [("", ctx.identity.name, ctx.identity.description, ctx.papers, feeds.FEED_SIZE)]
     channels += [
         (urls.topic_url(t.id), f"{ctx.identity.name}: {t.name}", t.description, ctx.by_topic[t.id], feeds.TOPIC_FEED_SIZE)
         for t in ctx.topics
@@ -464,7 +464,7 @@ def write_redirects(site_dir: Path, ctx: SiteContext, site_url: str | None) -> i
     for alias, kept in ctx.redirects.items():
         if not (_SAFE_ID.match(alias) and _SAFE_ID.match(kept)):
             raise BuildFailed(f"paper {kept!r}: alias {alias!r} is not a valid paper id")
-        target = site_dir / "papers" / alias / "index.html"
+        target = site_dir / urls.paper_url(alias) / "index.html"
         if target.exists():
             continue  # a live page always wins (build_context already drops live ids)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -475,7 +475,7 @@ def write_redirects(site_dir: Path, ctx: SiteContext, site_url: str | None) -> i
 
 def redirect_html(kept: str, site_url: str | None) -> str:
     relative = f"../{kept}/"
-    canonical = f"{site_url.rstrip('/')}/papers/{kept}/" if site_url else relative
+    canonical = f"{site_url.rstrip('/')}/{urls.paper_url(kept)}" if site_url else relative
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Moved: {kept}</title>\n"

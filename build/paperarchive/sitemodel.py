@@ -76,11 +76,16 @@ class SiteContext:
     papers: tuple[Paper, ...]  # by id
     topics: tuple[TopicLike, ...]  # taxonomy order
     topics_of: Mapping[str, tuple[str, ...]]  # paper id -> topic ids, taxonomy order
-    days: tuple[date, ...]  # days that have papers, oldest first
-    by_day: Mapping[date, tuple[Paper, ...]]  # each day's papers, by id
-    by_month: Mapping[str, tuple[date, ...]]  # "YYYY-MM" -> its days, oldest first; months oldest first
-    by_topic: Mapping[str, tuple[Paper, ...]]  # newest first, undated last
-    undated: tuple[Paper, ...]  # by id
+    days: tuple[date, ...]  # days a Daily Papers listing featured papers on, oldest first
+    by_day: Mapping[date, tuple[Paper, ...]]  # each featured day's papers, in the listing's order
+    featured_on: Mapping[str, tuple[tuple[date, int], ...]]  # paper id -> (day, place), oldest first
+    weeks: tuple[str, ...]  # ISO weeks ("2026-W34") with featured days, oldest first
+    by_week: Mapping[str, tuple[date, ...]]  # week -> its featured days, oldest first
+    months: tuple[str, ...]  # "YYYY-MM" with a featured day or a published paper, oldest first
+    by_month: Mapping[str, tuple[date, ...]]  # month -> its featured days (maybe none), oldest first
+    published_in: Mapping[str, tuple[Paper, ...]]  # month -> papers published then, newest first
+    by_topic: Mapping[str, tuple[Paper, ...]]  # newest published first, undated last
+    undated: tuple[Paper, ...]  # papers without a publication date, by id
     redirects: Mapping[str, str]  # retired id -> kept id (never a live id)
     newest_date: date | None  # newest date the content knows (listed, first seen or published)
     identity: SiteIdentity
@@ -113,15 +118,23 @@ class SiteContext:
         return self.org_by_id[slug]
 
     def months_of_year(self) -> dict[str, tuple[str, ...]]:
-        """"YYYY" -> its months that have papers ("YYYY-MM"), oldest first; years oldest first."""
+        """"YYYY" -> its months ("YYYY-MM", see ``months``), oldest first; years oldest first."""
         years: dict[str, list[str]] = defaultdict(list)
-        for month in self.by_month:
+        for month in self.months:
             years[month[:4]].append(month)
         return {year: tuple(months) for year, months in years.items()}
 
-    def month_papers(self, month: str) -> tuple[Paper, ...]:
-        """A month's papers, newest day first (each day's papers by id)."""
-        return tuple(p for d in reversed(self.by_month[month]) for p in self.by_day[d])
+    def weeks_of_year(self, year: str) -> tuple[str, ...]:
+        """The ISO weeks with featured days whose week-year is ``year``, oldest first."""
+        return tuple(w for w in self.weeks if w[:4] == year)
+
+    def featured_count(self, days: Iterable[date]) -> int:
+        return sum(len(self.by_day[d]) for d in days)
+
+    @property
+    def dated_count(self) -> int:
+        """Papers with a publication date."""
+        return len(self.papers) - len(self.undated)
 
     def topic_names_of(self) -> dict[str, tuple[str, ...]]:
         """Paper id -> topic display names (what the search index shows)."""
@@ -146,16 +159,27 @@ def build_context(
         p.id: tuple(sorted(set(taxonomy.assign(p.title, p.abstract)), key=order.__getitem__)) for p in ordered
     }
 
-    by_day: dict[date, list[Paper]] = defaultdict(list)
-    undated: list[Paper] = []
+    featured_on = {p.id: _featured_days(p) for p in ordered}
+    ranked: dict[date, list[tuple[int, str, Paper]]] = defaultdict(list)
     for p in ordered:
-        (by_day[p.day].append(p) if p.day else undated.append(p))
-    days = tuple(sorted(by_day))
-    by_month: dict[str, list[date]] = defaultdict(list)
+        for day, place in featured_on[p.id]:
+            ranked[day].append((place, p.id, p))
+    days = tuple(sorted(ranked))
+    by_week: dict[str, list[date]] = defaultdict(list)
     for d in days:
-        by_month[f"{d.year:04d}-{d.month:02d}"].append(d)
+        by_week[week_of(d)].append(d)
 
     newest_first = sorted(ordered, key=_newest_first_key)
+    published_in: dict[str, list[Paper]] = defaultdict(list)
+    for p in newest_first:
+        if p.published:
+            published_in[month_of(p.published)].append(p)
+    by_month: dict[str, list[date]] = {m: [] for m in published_in}
+    for d in days:
+        by_month.setdefault(month_of(d), []).append(d)
+    months = tuple(sorted(by_month))
+    undated = [p for p in ordered if p.published is None]
+
     by_topic: dict[str, list[Paper]] = {t.id: [] for t in topics}
     for p in newest_first:
         for tid in topics_of[p.id]:
@@ -177,8 +201,13 @@ def build_context(
         topics=topics,
         topics_of=MappingProxyType(topics_of),
         days=days,
-        by_day=MappingProxyType({d: tuple(by_day[d]) for d in days}),
-        by_month=MappingProxyType({m: tuple(v) for m, v in sorted(by_month.items())}),
+        by_day=MappingProxyType({d: tuple(p for _, _, p in sorted(ranked[d], key=lambda r: r[:2])) for d in days}),
+        featured_on=MappingProxyType({pid: found for pid, found in featured_on.items() if found}),
+        weeks=tuple(sorted(by_week)),
+        by_week=MappingProxyType({w: tuple(v) for w, v in sorted(by_week.items())}),
+        months=months,
+        by_month=MappingProxyType({m: tuple(by_month[m]) for m in months}),
+        published_in=MappingProxyType({m: tuple(published_in.get(m, ())) for m in months}),
         by_topic=MappingProxyType({k: tuple(v) for k, v in by_topic.items()}),
         undated=tuple(undated),
         redirects=MappingProxyType(dict(sorted(redirects.items()))),
@@ -196,6 +225,25 @@ def build_context(
     )
 
 
+def month_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def week_of(d: date) -> str:
+    """The ISO week of a day, as Hugging Face names its week pages: "2026-W34"."""
+    year, week, _ = d.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _featured_days(p: Paper) -> tuple[tuple[date, int], ...]:
+    """(day, place) for every day a Daily Papers listing featured the paper (its best place that day)."""
+    best: dict[date, int] = {}
+    for s in p.sources:
+        if s.rank is not None and s.listed is not None:
+            best[s.listed] = min(s.rank, best.get(s.listed, s.rank))
+    return tuple(sorted(best.items()))
+
+
 def _org_key(p: Paper) -> str | None:
     name = p.organization_id or p.organization
     return org_slug(name) if name and name.strip() else None
@@ -209,8 +257,8 @@ def _org_named(slug: str, members: Sequence[Paper]) -> Org:
 
 
 def _newest_first_key(p: Paper):
-    # dated papers newest first, then undated; ties by id
-    return (p.day is None, -(p.day.toordinal() if p.day else 0), p.id)
+    # papers with a publication date newest first, then the others; ties by id
+    return (p.published is None, -(p.published.toordinal() if p.published else 0), p.id)
 
 
 def _newest_date(papers: Sequence[Paper]) -> date | None:

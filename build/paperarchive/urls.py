@@ -33,6 +33,11 @@ def day_url(d: date) -> str:
     return f"days/{d.isoformat()}/"
 
 
+def week_url(week: str) -> str:
+    """``week`` is an ISO week, "2026-W34" (as Hugging Face names its week pages)."""
+    return f"weeks/{week}/"
+
+
 def month_url(month: str) -> str:
     """``month`` is "YYYY-MM"."""
     return f"days/{month}/"

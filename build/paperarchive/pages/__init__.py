@@ -2,7 +2,7 @@
 memory; ``paperarchive generate`` writes them into docs_dir).
 
 ``render_pages(ctx)`` turns the site model into ``{docs path: Markdown text}``: the paper pages
-(``paper.py``), the listings (``listings.py``: days, months, years, topics, organizations) and the
+(``paper.py``), the listings (``listings.py``: days, weeks, months, years, topics, organizations) and the
 entry pages (``indexes.py``). Every link is relative (``../../days/2025-11-20/``), so the site works
 under any sub-path.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..foldersync import sync_folder
 from ..sitemodel import SiteContext
-from ..urls import paper_url, src_for_url
+from ..urls import DAYS_INDEX, TOPICS_INDEX, paper_url, src_for_url
 from .indexes import days_index, home_page, orgs_index_pages, topics_index
 from .listings import (
     LISTING_TEMPLATE,
@@ -23,6 +23,7 @@ from .listings import (
     org_pages,
     topic_pages,
     undated_pages,
+    week_pages,
     year_page,
 )
 from .paper import PAPER_TEMPLATE, paper_page
@@ -35,17 +36,19 @@ def render_pages(ctx: SiteContext) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
     pages: dict[str, str] = {
         "index.md": home_page(ctx),
-        "days/index.md": days_index(ctx),
-        "topics/index.md": topics_index(ctx),
+        src_for_url(DAYS_INDEX): days_index(ctx),
+        src_for_url(TOPICS_INDEX): topics_index(ctx),
     }
     pages.update(undated_pages(ctx))
     for d in ctx.days:
         pages.update(day_pages(ctx, d))
     for t in ctx.topics:
         pages.update(topic_pages(ctx, t))
+    for week in ctx.weeks:
+        pages.update(week_pages(ctx, week))
     for year, months in ctx.months_of_year().items():
         pages.update(year_page(ctx, year, months))
-    for month in ctx.by_month:
+    for month in ctx.months:
         pages.update(month_pages(ctx, month))
     pages.update(orgs_index_pages(ctx))
     for o in ctx.orgs:

@@ -1,7 +1,7 @@
-"""Listing pages: a day, a month, a year, a topic, an organization, the undated papers.
+"""Listing pages: a day, a week, a month, a year, a topic, an organization, the undated papers.
 
 Every listing is one scaffold (``listing_page``: front matter, heading, body), paginated by
-``paginated_listing``; days, months and years link their neighbours with ``prev_next``.
+``paginated_listing``; days, weeks, months and years link their neighbours with ``prev_next``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from .. import plots
 from ..escaping import esc, front_matter, href
-from ..sitemodel import Org, SiteContext, TopicLike
+from ..sitemodel import Org, SiteContext, TopicLike, month_of, week_of
 from ..urls import (
     DAYS_INDEX,
     ORGS_INDEX,
@@ -24,6 +24,7 @@ from ..urls import (
     page_url,
     src_for_url,
     topic_url,
+    week_url,
     year_url,
 )
 from .parts import (
@@ -112,13 +113,20 @@ def _neighbours(series: Sequence[str], current: str) -> tuple[str | None, str | 
     return (series[i - 1] if i > 0 else None), (series[i + 1] if i + 1 < len(series) else None)
 
 
-def crumbs(here: str, month: str | None) -> str:
-    """Days › 2025 › November 2025: where a day or month page sits in the archive."""
+def crumbs(here: str, year: str | None = None, month: str | None = None, week: str | None = None) -> str:
+    """All days › 2025 › November 2025 › Week 48: where a day, week, month or year page sits."""
     links = [f'<a href="{href(here, DAYS_INDEX)}">All days</a>']
+    if year:
+        links.append(f'<a href="{href(here, year_url(year))}">{year}</a>')
     if month:
-        links.append(f'<a href="{href(here, year_url(month[:4]))}">{month[:4]}</a>')
         links.append(f'<a href="{href(here, month_url(month))}">{month_title(month)}</a>')
+    if week:
+        links.append(f'<a href="{href(here, week_url(week))}">{week_title(week)}</a>')
     return f'<nav class="pa-crumbs">{" › ".join(links)}</nav>\n'
+
+
+def week_title(week: str) -> str:
+    return f"Week {int(week[6:])} of {week[:4]}"
 
 
 def _bib_link(here: str, url: str, what: str) -> str:
@@ -131,20 +139,57 @@ def _paper_listing(ctx: SiteContext, base: str, title: str, heading: str, intro:
                              ctx.per_page, meta=meta)
 
 
-# ---------------------------------------------------------------- days, months, years
+def hugging_face_day_url(d: date) -> str:
+    return f"https://huggingface.co/papers/date/{d.isoformat()}"
+
+
+# ---------------------------------------------------------------- days, weeks, months, years
 
 
 def day_pages(ctx: SiteContext, d: date) -> dict[str, str]:
-    month = f"{d.year:04d}-{d.month:02d}"
+    """The papers a Daily Papers listing featured on day ``d``, in the listing's order."""
     prev, following = ctx.prev_day(d), ctx.next_day(d)
+    papers = ctx.by_day[d]
 
     def intro(here: str) -> str:
         days = prev_next(here, prev and (day_url(prev), long_date(prev)),
                          following and (day_url(following), long_date(following)))
-        return crumbs(here, month) + days + _bib_link(here, day_url(d), "this day's papers")
+        return "".join([
+            crumbs(here, str(d.year), month_of(d), week_of(d)),
+            days,
+            (f'<p>{plural(len(papers), "paper")} featured on Hugging Face Daily Papers this day, in the listing\'s order '
+            f'(<a href="{hugging_face_day_url(d)}" rel="nofollow">the day on Hugging Face</a>), each with its publication date.</p>\n'),
+            _bib_link(here, day_url(d), "this day's papers"),
+        ])  # fmt: skip
 
     heading = f"{WEEKDAYS[d.weekday()]}, {long_date(d)}"
-    return _paper_listing(ctx, day_url(d), f"Papers of {long_date(d)}", heading, intro, ctx.by_day[d], full=True)
+    return _paper_listing(ctx, day_url(d), f"Papers of {long_date(d)}", heading, intro, papers, full=True)
+
+
+def week_pages(ctx: SiteContext, week: str) -> dict[str, str]:
+    """An ISO week: its featured days, each with its papers (titles only; the day page has the rest)."""
+    here = week_url(week)
+    days = ctx.by_week[week]
+    prev, following = _neighbours(ctx.weeks, week)
+    sections = "".join(
+        f'<h2 id="d{d.isoformat()}"><a href="{href(here, day_url(d))}">{WEEKDAYS[d.weekday()]}, {long_date(d)}</a></h2>\n'
+        f'<ol class="pa-papers">\n' + "\n".join(paper_item(ctx, p, here, full=False) for p in ctx.by_day[d]) + "\n</ol>\n"
+        for d in days
+    )
+    body = "".join([
+        crumbs(here, week[:4]),
+        prev_next(here, prev and (week_url(prev), week_title(prev)), following and (week_url(following), week_title(following))),
+        f'<p class="pa-month-total">{plural(ctx.featured_count(days), "paper")} featured {_days_span(days)}.</p>\n',
+        sections,
+    ])  # fmt: skip
+    title = week_title(week)
+    return {src_for_url(here): listing_page(title, title, body)}
+
+
+def _days_span(days: Sequence[date]) -> str:
+    if len(days) == 1:
+        return f"on {long_date(days[0])}"
+    return f"on {plural(len(days), 'day')}, from {long_date(days[0])} to {long_date(days[-1])}"
 
 
 def undated_pages(ctx: SiteContext) -> dict[str, str]:
@@ -159,21 +204,32 @@ def undated_pages(ctx: SiteContext) -> dict[str, str]:
 
 
 def month_pages(ctx: SiteContext, month: str) -> dict[str, str]:
-    """A month: its days with their counts (newest first), linked. The papers themselves are on the
-    day pages, so a month page stays small."""
-    here = month_url(month)
+    """A month: its featured days with their counts (the papers are on the day pages), then the papers
+    published that month, newest first, paginated."""
+    base = month_url(month)
     days = ctx.by_month[month]
-    count = sum(len(ctx.by_day[d]) for d in days)
-    prev, following = _neighbours(list(ctx.by_month), month)
-    body = "".join([
-        crumbs(here, month),
-        prev_next(here, prev and (month_url(prev), month_title(prev)),
-                  following and (month_url(following), month_title(following))),
-        f'<p class="pa-month-total">{plural(count, "paper")} on {plural(len(days), "day")}, newest day first.</p>\n',
-        _day_list(ctx, here, days),
-    ])  # fmt: skip
+    published = ctx.published_in[month]
+    prev, following = _neighbours(ctx.months, month)
+
+    def intro(here: str) -> str:
+        parts = [
+            crumbs(here, month[:4]),
+            prev_next(here, prev and (month_url(prev), month_title(prev)),
+                      following and (month_url(following), month_title(following))),
+        ]
+        if here == base:
+            if days:
+                parts.append(f'<p class="pa-month-total">{plural(ctx.featured_count(days), "paper")} featured on '
+                             f'{plural(len(days), "day")}, newest day first.</p>\n')
+                parts.append(_day_list(ctx, here, days))
+            else:
+                parts.append('<p class="pa-month-total">No Daily Papers listing of this month is in the archive.</p>\n')
+        parts.append(f'<h2 id="published">Published in {month_title(month)}</h2>\n'
+                     f'<p>{plural(len(published), "paper")}, newest first.</p>\n')
+        return "".join(parts)
+
     title = month_title(month)
-    return {src_for_url(here): listing_page(title, title, body)}
+    return _paper_listing(ctx, base, title, title, intro, published, full=False)
 
 
 def _day_list(ctx: SiteContext, here: str, days: Sequence[date]) -> str:
@@ -184,21 +240,33 @@ def _day_list(ctx: SiteContext, here: str, days: Sequence[date]) -> str:
     return f'<ul class="pa-day-list">{items}</ul>\n'
 
 
+def month_summary(ctx: SiteContext, month: str) -> str:
+    """"12 papers featured on 3 days, 40 published": a month's counts, as the year and days index show them."""
+    days = ctx.by_month[month]
+    featured = f'{plural(ctx.featured_count(days), "paper")} featured on {plural(len(days), "day")}, ' if days else ""
+    return f"{featured}{len(ctx.published_in[month]):,} published"
+
+
 def year_page(ctx: SiteContext, year: str, months: Sequence[str]) -> dict[str, str]:
     here = year_url(year)
-    counts = {m: sum(len(ctx.by_day[d]) for d in ctx.by_month[m]) for m in months}
+    featured = {m: ctx.featured_count(ctx.by_month[m]) for m in months}
+    published = {m: len(ctx.published_in[m]) for m in months}
     prev, following = _neighbours(list(ctx.months_of_year()), year)
     rows = "\n".join(
-        f'<li><a href="{href(here, month_url(m))}">{month_title(m)}</a> <span>({plural(counts[m], "paper")} on '
-        f'{plural(len(ctx.by_month[m]), "day")})</span></li>'
+        f'<li><a href="{href(here, month_url(m))}">{month_title(m)}</a> <span>({month_summary(ctx, m)})</span></li>'
         for m in reversed(months)
     )
+    weeks = ctx.weeks_of_year(year)
+    week_links = " ".join(f'<li><a href="{href(here, week_url(w))}">W{w[6:]}</a></li>' for w in reversed(weeks))
+    counts, chart = (featured, "featured") if any(featured.values()) else (published, "published")
     body = "".join([
-        crumbs(here, None),
+        crumbs(here),
         prev_next(here, prev and (year_url(prev), prev), following and (year_url(following), following)),
-        f'<p class="pa-month-total">{plural(sum(counts.values()), "paper")} in {plural(len(months), "month")}.</p>\n',
+        (f'<p class="pa-month-total">{plural(sum(featured.values()), "paper")} featured on Daily Papers, '
+        f'{plural(sum(published.values()), "paper")} published, in {plural(len(months), "month")}.</p>\n'),
         f'<ul class="pa-months">\n{rows}\n</ul>\n',
-        figure(plots.monthly_bars_svg(counts, title=f"Papers per month in {year}")),
+        f'<h2 id="weeks">Weeks</h2>\n<ul class="pa-day-list">{week_links}</ul>\n' if weeks else "",
+        figure(plots.monthly_bars_svg(counts, title=f"Papers {chart} per month in {year}")),
     ])  # fmt: skip
     return {src_for_url(here): listing_page(f"Papers of {year}", year, body)}
 

@@ -12,6 +12,10 @@ from ..sitemodel import SiteContext
 from ..urls import FEEDS, feed_url, paper_url, topic_url
 
 FIRST_SENTENCE_MAX = 280
+# What one paper may cost on a page: a longer title or abstract is cut (with an ellipsis) where it is
+# shown; the store and the JSON API keep the whole text.
+TITLE_SHOWN_MAX = 300
+ABSTRACT_SHOWN_MAX = 5000
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -26,6 +30,21 @@ def long_date(d: date) -> str:
 def month_title(month: str) -> str:
     year, mon = month.split("-")
     return f"{MONTHS[int(mon) - 1]} {year}"
+
+
+def short_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}"
+
+
+def cut(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters and an ellipsis."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def title_html(title: str) -> str:
+    """A title as shown in running text: bounded, escaped and isolated (<bdi>), so a bidi override in it
+    (an unclosed U+202E) never reorders what follows it."""
+    return f"<bdi>{esc(cut(title, TITLE_SHOWN_MAX))}</bdi>"
 
 
 def plural(n: int, word: str) -> str:
@@ -54,13 +73,18 @@ def topic_links(ctx: SiteContext, paper_id: str, from_url: str) -> str:
 
 
 def paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
-    """One paper in a listing; day pages (full) add its first sentence and topics, topic pages its date."""
-    title = f'<li><a href="{href(here, paper_url(p.id))}">{esc(p.title)}</a>'
+    """One paper in a listing, with its publication date; day pages (full) add its first sentence,
+    organization and topics."""
+    published = p.published.isoformat() if p.published else "undated"
+    head = f'<li><a href="{href(here, paper_url(p.id))}">{title_html(p.title)}</a> <span class="pa-date">{published}</span>'
     if not full:
-        return f'{title} <span class="pa-date">{p.day.isoformat() if p.day else "undated"}</span></li>'
-    parts = [title, f"<br>{esc(first_sentence(p.abstract))}"]
+        return head + "</li>"
+    parts = [head, f"<br><bdi>{esc(first_sentence(p.abstract))}</bdi>"]
+    extra = [f"<bdi>{esc(cut(p.organization, TITLE_SHOWN_MAX))}</bdi>"] if p.organization else []
     if ctx.topics_of[p.id]:
-        parts.append(f'<br><span class="pa-topics">{topic_links(ctx, p.id, here)}</span>')
+        extra.append(topic_links(ctx, p.id, here))
+    if extra:
+        parts.append(f'<br><span class="pa-topics">{" · ".join(extra)}</span>')
     parts.append("</li>")
     return "".join(parts)
 
@@ -79,9 +103,10 @@ def figure(svg: str) -> str:
 
 
 def monthly_counts(papers: Sequence[Paper]) -> dict[str, int]:
+    """Papers published per month ("YYYY-MM"), oldest first."""
     counts: dict[str, int] = {}
     for p in papers:
-        if p.day:
-            key = f"{p.day.year:04d}-{p.day.month:02d}"
+        if p.published:
+            key = f"{p.published.year:04d}-{p.published.month:02d}"
             counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
