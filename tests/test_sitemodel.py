@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import ROOT
 from paperarchive.records import Paper, Source
 from paperarchive.sitemodel import SiteContext, SiteIdentity
 from sitefixtures import fixture_papers, fixture_taxonomy, make_context
@@ -62,3 +63,16 @@ def test_identity_comes_from_the_mkdocs_config_and_missing_values_are_empty():
     identity = SiteIdentity.from_config({"site_name": "My Papers", "repo_url": "https://example.org/r", "copyright": None})
     assert identity == SiteIdentity(name="My Papers", repo_url="https://example.org/r")
     assert identity.site_url is None and identity.author == ""
+
+
+def test_a_forked_mkdocs_yml_names_the_site_on_the_home_page(tmp_path):
+    from mkdocs.config import load_config
+    from paperarchive.pages import render_pages
+
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(tmp_path), site_name="Lab Reading Group",
+                         repo_url="https://example.org/lab/papers", copyright="© Lab")
+    identity = SiteIdentity.from_config(config)
+    assert (identity.name, identity.repo_url, identity.copyright) == ("Lab Reading Group", "https://example.org/lab/papers", "© Lab")
+    assert identity.description and identity.site_url  # the shipped description and address stay
+    home = render_pages(make_context(fixture_papers(), fixture_taxonomy(), identity=identity))["index.md"]
+    assert '<h1 class="pa-home-title">Lab Reading Group</h1>' in home and "Daily Papers Archive" not in home

@@ -26,7 +26,6 @@ from .parts import (
     month_title,
     plural,
     short_date,
-    title_html,
     topic_links,
 )
 
@@ -106,7 +105,7 @@ def _featured(ctx: SiteContext, p: Paper, here: str) -> str:
     if not days:
         return ""
     links = ", ".join(
-        f'<a href="{href(here, day_url(d))}"><time datetime="{d.isoformat()}">{short_date(d)}</time></a> (#{place})'
+        f'<a href="{href(here, day_url(d))}">{short_date(d)}</a> (#{place})'
         for d, place in days
     )
     return f'<p class="pa-featured">Featured on Daily Papers: {links}</p>\n'
@@ -153,7 +152,8 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     related_ids = ctx.related.get(p.id, ())
     if related_ids:
         items = "".join(
-            f'<li><a href="../{other.id}/">{title_html(other.title)}</a></li>'  # a sibling: papers/<id>/
+            # a sibling (papers/<id>/); alone in its item, so a bidi override in it reaches nothing else
+            f'<li><a href="../{other.id}/">{esc(cut(other.title, TITLE_SHOWN_MAX))}</a></li>'
             for other in map(ctx.paper_by_id.__getitem__, related_ids)
         )
         out.append(f'<h2 id="related">Related papers</h2>\n<ul class="pa-related">{items}</ul>\n')

@@ -89,6 +89,11 @@ def paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
     return "".join(parts)
 
 
+def title_item(p: Paper, here: str) -> str:
+    """A paper in a list of titles only (a week's days): alone in its item, so no isolation is needed."""
+    return f'<li><a href="{href(here, paper_url(p.id))}">{esc(cut(p.title, TITLE_SHOWN_MAX))}</a></li>'
+
+
 def feed_links(here: str, base: str) -> str:
     """Visible links to the feeds in ``base`` (the site root or a topic's folder)."""
     links = " · ".join(
