@@ -3,13 +3,9 @@ that builds a SiteContext with every input given, as the build does."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import yaml
 from conftest import FIXTURES
 from paperarchive import related, topics
-from paperarchive.foldersync import sync_folder
 from paperarchive.records import Paper, paper_from_dict
 from paperarchive.sitemodel import PER_PAGE, RELATED_COUNT, SiteIdentity, build_context
 
@@ -34,13 +30,3 @@ def make_context(papers, taxonomy, per_page: int = PER_PAGE, identity: SiteIdent
     papers = list(papers)
     return build_context(papers, taxonomy, related=related.related_papers(papers, k=RELATED_COUNT),
                          identity=identity, per_page=per_page)
-
-
-def check_golden_tree(folder: Path, files: dict[str, str]) -> None:
-    """``files`` ({relative path: text}) must be exactly what ``folder`` holds; UPDATE_GOLDEN=1 rewrites it."""
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        sync_folder(folder, {path: text.encode("utf-8") for path, text in files.items()})
-    expected = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
-    assert sorted(files) == sorted(expected), f"the set of files in {folder} changed (UPDATE_GOLDEN=1 to accept)"
-    for path, text in files.items():
-        assert text == expected[path], f"{path} differs from {folder / path} (UPDATE_GOLDEN=1 to accept)"

@@ -10,6 +10,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperarchive.api import (
@@ -52,11 +53,7 @@ TOPICS = ["efficiency", "llm"]
 
 
 def _check_golden(name: str, data: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    assert data == path.read_bytes()
+    check_golden_file(GOLDEN / name, data)
 
 
 def test_paper_document_golden():

@@ -18,6 +18,7 @@ from datetime import date
 import markdown
 import pytest
 from conftest import CORPUS, FIXTURES, ROOT, require_shared
+from goldenfiles import check_golden_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
@@ -34,7 +35,6 @@ from paperarchive.records import Paper, Source
 from paperarchive.sitemodel import SiteContext, SiteIdentity, week_of
 from paperarchive.urls import week_url
 from sitefixtures import (
-    check_golden_tree,
     fixture_papers,
     fixture_taxonomy,
     make_context,
