@@ -1,8 +1,13 @@
 """The site model: everything the pages (and the files beside them) need, computed once.
 
 ``build_context`` takes every input explicitly (the papers, the taxonomy, the related papers, the site's
-identity) and computes every grouping once (papers by day, month, topic, organization; prev/next days;
-topics per paper) into a frozen ``SiteContext``. Nothing is read from globals or from the output.
+identity) and computes every grouping once into a frozen ``SiteContext``. Nothing is read from globals or
+from the output.
+
+A day is a day Hugging Face Daily Papers featured papers: a paper's source with a ``rank`` (an API file,
+or a saved page that ``parse.is_daily_listing`` accepts) puts it on day ``listed`` at that place. Weeks
+(ISO) and months gather those days; months also gather the papers published in them, which is how a
+paper never featured is reached by date.
 """
 
 from __future__ import annotations
