@@ -16,14 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import open_tab, serve_site
+from browser import open_tab
 from conftest import (
-    FIXTURES,
     HOSTILE,
-    _once,
-    _without_date_env,
-    build_into,
-    ingest_into,
 )
 from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
 
@@ -92,21 +87,6 @@ def paper_path(base_url: str, href: str) -> str:
 
 
 # ---------------------------------------------------------------- featured days: the HF API fixtures
-
-
-@pytest.fixture(scope="session")
-def featured_store(tmp_path_factory) -> Path:
-    """The store ingested from tests/fixtures/hfapi/*.json: Daily Papers days, each paper with its place."""
-    return _once(tmp_path_factory, "featured-store",
-                 lambda folder: ingest_into(folder, sorted((FIXTURES / "hfapi").glob("*.json"))))
-
-
-@pytest.fixture(scope="session")
-def featured_url(tmp_path_factory, featured_store) -> str:
-    with _without_date_env():
-        built = _once(tmp_path_factory, "featured-site", lambda folder: build_into(featured_store, folder))
-    with serve_site(built) as base:
-        yield base
 
 
 def featured_days(record: dict) -> dict[str, int]:
