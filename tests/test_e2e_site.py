@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import open_tab
-from conftest import (
-    HOSTILE,
-)
+from conftest import HOSTILE
 from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
 
 
