@@ -28,7 +28,8 @@ def main() -> int:
     parser.add_argument("--skip-search", action="store_true", help="leave out the search index (times our stage alone)")
     args = parser.parse_args()
 
-    from paperarchive import generate, ingest, records, site
+    from paperarchive import ingest, pages as site_pages, records, related, site
+    from paperarchive.sitemodel import RELATED_COUNT, SiteIdentity, build_context
 
     if args.skip_search:
         site.write_search_index = lambda site_dir, ctx: None
@@ -50,10 +51,11 @@ def main() -> int:
         load_s = time.perf_counter() - t
         taxonomy = site.load_taxonomy_for(ROOT / "mkdocs.yml")
         t = time.perf_counter()
-        ctx = generate.build_context(papers, taxonomy)
+        ctx = build_context(papers, taxonomy, related=related.related_papers(papers, k=RELATED_COUNT),
+                            identity=SiteIdentity(name="benchmark"))
         context_s = time.perf_counter() - t
         t = time.perf_counter()
-        pages = generate.render_pages(ctx)
+        pages = site_pages.render_pages(ctx)
         render_s = time.perf_counter() - t
 
         err = io.StringIO()

@@ -72,7 +72,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "build"))
 
 import browser as harness  # noqa: E402  (tests/browser.py: the shared server and Chromium launcher)
-from paperarchive import api, search  # noqa: E402
+from paperarchive import api, search, urls  # noqa: E402
 from paperarchive.records import Paper, slug_for_title  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "expected.jsonl"
@@ -174,7 +174,7 @@ def archive_site(papers: list[Paper], topics_of, workdir: Path) -> tuple[Path, f
     site.build_site(config, papers[:5], taxonomy, site_dir=workdir / "site", err=open(os.devnull, "w"))
     for paper in papers:  # the result "fragments": what site.write_extras writes for every paper
         topics = [slug_for_title(name) for name in topics_of.get(paper.id, ())]  # topic ids
-        api.write_json(workdir / "site" / api.paper_path(paper.id), api.paper_document(paper, topics))
+        api.write_json(workdir / "site" / urls.api_paper_path(paper.id), api.paper_document(paper, topics))
     start = time.perf_counter()
     search.write_index(workdir / "site", papers, topics_of)
     seconds = time.perf_counter() - start

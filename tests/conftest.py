@@ -111,6 +111,27 @@ def hostile_site(tmp_path_factory, hostile_store) -> Path:
 
 
 @pytest.fixture(scope="session")
+def featured_store(tmp_path_factory) -> Path:
+    """The store ingested from tests/fixtures/hfapi/*.json: Daily Papers days, each paper with its place."""
+    return _once(tmp_path_factory, "featured-store",
+                 lambda folder: ingest_into(folder, list((FIXTURES / "hfapi").glob("*.json"))))
+
+
+@pytest.fixture(scope="session")
+def featured_site(tmp_path_factory, featured_store) -> Path:
+    with _without_date_env():
+        return _once(tmp_path_factory, "featured-site", lambda folder: build_into(featured_store, folder))
+
+
+@pytest.fixture(scope="session")
+def featured_url(featured_site) -> str:
+    from browser import serve_site
+
+    with serve_site(featured_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def seed_url(seed_site) -> str:
     """``seed_site`` served on 127.0.0.1 under /paperarchive/; the base URL (ends in /)."""
     from browser import serve_site

@@ -10,21 +10,21 @@ import os
 from datetime import date
 from pathlib import Path
 
+from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from paperarchive.api import (
     day_document,
-    day_path,
     encode_json,
-    paper_document,
-    paper_path,
     org_document,
+    paper_document,
     topic_document,
-    topic_path,
     write_json,
 )
 from paperarchive.records import Paper, Source
+from paperarchive.urls import api_day_path as day_path
+from paperarchive.urls import api_paper_path as paper_path
+from paperarchive.urls import api_topic_path as topic_path
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "extras"
 
@@ -53,11 +53,7 @@ TOPICS = ["efficiency", "llm"]
 
 
 def _check_golden(name: str, data: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    assert data == path.read_bytes()
+    check_golden_file(GOLDEN / name, data)
 
 
 def test_paper_document_golden():

@@ -1,6 +1,8 @@
 """End-to-end: the built site in headless Chromium, served under /paperarchive/ as GitHub Pages serves it.
 
-Seeds site: home -> a day -> a paper -> the header search -> the hit -> the paper's permanent page.
+Featured site (tests/fixtures/hfapi/*.json): home -> the latest day (papers in the listing's order) -> a paper
+-> its breadcrumb back to the day; a week page. Seeds site (no daily listing): the home page says so and
+reaches papers by publication date -> a paper -> its month -> the header search -> the hit.
 Hostile site (tests/fixtures/hostile/): every title and abstract that tries to be HTML, Markdown,
 template or YAML shows exactly as written on its page, on its day page and in the search results,
 and no dialog ever opens (a script that ran would open one).
@@ -14,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from browser import open_tab
 from conftest import HOSTILE
+from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
 
 
 def _load_hostile_fixture():
@@ -82,22 +84,73 @@ def paper_path(base_url: str, href: str) -> str:
     return href[len(base_url):]
 
 
-# ---------------------------------------------------------------- the seeds site
+# ---------------------------------------------------------------- featured days: the HF API fixtures
 
 
-def test_home_to_day_to_paper_to_search_to_permanent_page(browser, seed_url, seed_store):
+def featured_days(record: dict) -> dict[str, int]:
+    """The days a stored paper was featured on, with its place: {"YYYY-MM-DD": place}."""
+    return {str(s["listed"]): s["rank"] for s in record["sources"] if s.get("rank")}
+
+
+def test_home_to_day_to_paper_and_back_by_its_breadcrumb(browser, featured_url, featured_store):
+    papers = stored_papers(featured_store)
+    with open_tab(browser, featured_url) as tab:
+        page = tab.page
+        assert tab.goto(featured_url).status == 200
+        page.locator("#latest a").click()  # the latest day's heading
+        page.wait_for_url(re.compile(r"/paperarchive/days/\d{4}-\d{2}-\d{2}/$"))
+        day = page.url.rstrip("/").rsplit("/", 1)[-1]
+        listed = page.locator(DAY_PAPER_LINKS).all_inner_texts()
+        by_place = sorted((featured_days(r)[day], r["title"]) for r in papers.values() if day in featured_days(r))
+        assert listed == [title for _place, title in by_place]  # the listing's order
+
+        page.locator(DAY_PAPER_LINKS).first.click()
+        page.wait_for_url(re.compile(r"/paperarchive/papers/[^/]+/$"))
+        record = papers[page.url.rstrip("/").rsplit("/", 1)[-1]]
+        assert page.inner_text(PAPER_TITLE) == record["title"] == listed[0]
+        assert page.inner_text(PAPER_ABSTRACT) == record["abstract"]
+        assert f"{int(day[8:])} " in page.inner_text(".pa-featured") and "(#1)" in page.inner_text(".pa-featured")
+
+        crumbs = page.locator(".pa-paper .pa-crumbs a")
+        assert crumbs.all_inner_texts()[:2] == ["Home", "Days"]
+        crumbs.last.click()
+        page.wait_for_url(f"{featured_url}days/{day}/")
+        assert page.locator(DAY_PAPER_LINKS).first.inner_text() == record["title"]
+        assert tab.dialogs == [] and tab.errors == []
+
+
+def test_the_breadcrumb_shows_on_a_phone(browser, featured_url, featured_store):
+    paper_id = next(iter(stored_papers(featured_store)))
+    with open_tab(browser, featured_url) as tab:
+        tab.page.set_viewport_size({"width": 390, "height": 844})
+        tab.goto(f"{featured_url}papers/{paper_id}/")
+        crumbs = tab.page.locator(".pa-paper .pa-crumbs")
+        assert crumbs.is_visible()
+        box = crumbs.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_a_week_page_links_its_days(browser, featured_url, featured_store):
+    day = max(d for r in stored_papers(featured_store).values() for d in featured_days(r))
+    with open_tab(browser, featured_url) as tab:
+        tab.goto(f"{featured_url}days/{day}/")
+        tab.page.locator(".pa-crumbs a", has_text="Week").click()
+        tab.page.wait_for_url(re.compile(r"/paperarchive/weeks/\d{4}-W\d{2}/$"))
+        tab.page.locator(f"h2 a[href$='days/{day}/']").click()
+        tab.page.wait_for_url(f"{featured_url}days/{day}/")
+
+
+# ---------------------------------------------------------------- the seeds site (no daily listing)
+
+
+def test_seeds_home_says_it_has_no_featured_day_and_reaches_papers(browser, seed_url, seed_store):
     papers = stored_papers(seed_store)
     with open_tab(browser, seed_url) as tab:
         page = tab.page
-        response = tab.goto(seed_url)
-        assert response.status == 200
+        assert tab.goto(seed_url).status == 200
         assert page.locator(SEARCH_INPUT).is_visible()
-
-        page.locator("a[href*='days/2']").first.click()
-        page.wait_for_url(re.compile(r"/paperarchive/days/\d{4}-\d{2}-\d{2}/$"))
-        day = page.url.rstrip("/").rsplit("/", 1)[-1]
-
-        first = page.locator(DAY_PAPER_LINKS).first
+        assert "no Daily Papers day" in page.inner_text(".pa-totals")
+        first = page.locator("ol.pa-papers > li > a").first  # recently published
         listed_title = first.inner_text()
         first.click()
         page.wait_for_url(re.compile(r"/paperarchive/papers/[^/]+/$"))
@@ -105,7 +158,11 @@ def test_home_to_day_to_paper_to_search_to_permanent_page(browser, seed_url, see
         record = papers[paper_id]
         assert page.inner_text(PAPER_TITLE) == record["title"] == listed_title
         assert page.inner_text(PAPER_ABSTRACT) == record["abstract"]
-        assert str(record["published"]) == day
+
+        page.locator(".pa-paper .pa-crumbs a").last.click()  # its month of publication
+        month = str(record["published"])[:7]
+        page.wait_for_url(f"{seed_url}days/{month}/")
+        assert record["title"] in page.locator(DAY_PAPER_LINKS).all_inner_texts()
 
         query = title_words(record["title"])
         hits = header_search(tab, query)
@@ -159,29 +216,24 @@ def test_hostile_titles_and_abstracts_show_as_written_on_their_pages(browser, ho
         for case, paper_id in hostile_cases:
             response = tab.goto(f"{hostile_url}papers/{paper_id}/")
             assert response.status == 200, paper_id
-            assert page.inner_text(PAPER_TITLE) == case["title"], paper_id
+            shown = cut(case["title"], TITLE_SHOWN_MAX)  # a title too long for a page is shortened there
+            assert page.inner_text(PAPER_TITLE) == shown, paper_id
             assert page.inner_text(PAPER_ABSTRACT) == case["abstract"], paper_id
-            assert page.title().startswith(case["title"]), (paper_id, page.title())
+            assert page.title().startswith(shown), (paper_id, page.title())
         assert tab.dialogs == [], tab.dialogs
         assert tab.errors == [], tab.errors
 
 
-def test_hostile_titles_show_as_written_on_day_pages(browser, hostile_url, hostile_cases):
-    days = sorted({f"days/{hostile_fixture_day(case)}/" for case, _ in hostile_cases})
+def test_hostile_titles_show_as_written_on_day_pages(browser, hostile_url, hostile_store, hostile_cases):
+    days = sorted({f"days/{day}/" for record in stored_papers(hostile_store).values() for day in featured_days(record)})
+    assert days, "the hostile listing is a daily listing: its papers are featured on its day"
     shown: list[str] = []
     with open_tab(browser, hostile_url) as tab:
         for day in days:
             assert tab.goto(hostile_url + day).status == 200, day
             shown += tab.page.locator(DAY_PAPER_LINKS).all_inner_texts()
-        assert sorted(shown) == sorted(case["title"] for case, _ in hostile_cases)
+        assert sorted(shown) == sorted(cut(case["title"], TITLE_SHOWN_MAX) for case, _ in hostile_cases)
         assert tab.dialogs == [] and tab.errors == []
-
-
-def hostile_fixture_day(case: dict) -> str:
-    """The paper's day (YYYY-MM-DD) from its date line: `Jun 11 2` is 2025-06-11 in this June listing."""
-    month, day = case["date"].split()[:2]
-    assert month == "Jun"
-    return f"2025-06-{int(day):02d}"
 
 
 def test_hostile_titles_and_snippets_show_as_written_in_search_results(browser, hostile_url, hostile_cases):

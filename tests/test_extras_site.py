@@ -15,8 +15,10 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import ROOT
-from paperarchive import generate, site
-from test_generate import fixture_papers, fixture_taxonomy
+from paperarchive import site
+from paperarchive.bibtex import bibtex
+from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
+from sitefixtures import fixture_papers, fixture_taxonomy, make_context
 
 CONFIG = ROOT / "mkdocs.yml"
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
@@ -39,7 +41,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ctx():
-    return generate.build_context(fixture_papers(), fixture_taxonomy())
+    return make_context(fixture_papers(), fixture_taxonomy())
 
 
 def site_url_of_config() -> str:
@@ -66,7 +68,7 @@ def test_xml_feeds_are_valid_and_link_absolute_pages(built, base):
         for entry in parsed.entries:
             assert entry.link.startswith(home), (
                 f"{base}{name}: {entry.link} is not under site_url {home} "
-                "(build_site must pass site_url=mkdocs_config.site_url to generate.build_context)"
+                "(build_site must pass site_url=mkdocs_config.site_url to the site's identity)"
             )
             page = built / entry.link[len(home):] / "index.html"
             assert page.is_file(), entry.link
@@ -128,12 +130,12 @@ def test_topic_feed_titles_are_escaped_in_the_page(built):
 def test_bibtex_files_for_every_paper_day_and_topic(built, ctx):
     for paper in ctx.papers:
         path = built / "papers" / paper.id / f"{paper.id}.bib"
-        assert path.read_text("utf-8") == generate.bibtex(paper), paper.id
+        assert path.read_text("utf-8") == bibtex(paper), paper.id
         page = (built / "papers" / paper.id / "index.html").read_text("utf-8")
         assert f'href="{paper.id}.bib"' in page
     for day in ctx.days:
         text = (built / "days" / day.isoformat() / f"{day.isoformat()}.bib").read_text("utf-8")
-        assert text == "\n".join(generate.bibtex(p) for p in ctx.by_day[day])
+        assert text == "\n".join(bibtex(p) for p in ctx.by_day[day])
         assert text.count("@misc{") == len(ctx.by_day[day])
     for topic in ctx.topics:
         text = (built / "topics" / topic.id / f"{topic.id}.bib").read_text("utf-8")
@@ -141,7 +143,7 @@ def test_bibtex_files_for_every_paper_day_and_topic(built, ctx):
 
 
 def test_hostile_text_in_bibtex_stays_text():
-    text = generate.bibtex(next(p for p in fixture_papers() if p.id == "hostile-org-paper"))
+    text = bibtex(next(p for p in fixture_papers() if p.id == "hostile-org-paper"))
     assert 'author = {{<i>Org</i> \\& "Friends"}}' in text
     unescaped = text.replace("\\{", "").replace("\\}", "")
     assert unescaped.count("{") == unescaped.count("}")
@@ -167,11 +169,13 @@ def test_organization_pages_and_index(built, ctx):
 
 def test_month_and_year_pages(built):
     month = (built / "days" / "2025-11" / "index.html").read_text("utf-8")
-    assert "4 papers on 2 days" in month and 'href="../../days/2025-11-20/"' in month
+    assert "4 papers featured on 1 day" in month and 'href="../../days/2025-11-25/"' in month
     year = (built / "days" / "2025" / "index.html").read_text("utf-8")
-    assert 'href="../../days/2025-12/"' in year and "<svg" in year
-    day = (built / "days" / "2025-11-20" / "index.html").read_text("utf-8")
+    assert 'href="../../days/2025-12/"' in year and 'href="../../weeks/2025-W48/"' in year and "<svg" in year
+    day = (built / "days" / "2025-11-25" / "index.html").read_text("utf-8")
     assert 'href="../../days/2025-11/"' in day and 'href="../../days/2025/"' in day
+    week = (built / "weeks" / "2025-W48" / "index.html").read_text("utf-8")
+    assert 'href="../../days/2025-11-25/"' in week
 
 
 def test_related_papers_on_paper_pages(built, ctx):
@@ -182,7 +186,7 @@ def test_related_papers_on_paper_pages(built, ctx):
             continue
         block = page.split('id="related"', 1)[1].split("</ul>", 1)[0]
         titles = [html.unescape(t) for t in re.findall(r'<li><a href="[^"]+">(.*?)</a></li>', block)]
-        assert titles == [ctx.paper_by_id[i].title for i in ctx.related[paper.id]], paper.id
+        assert titles == [cut(ctx.paper_by_id[i].title, TITLE_SHOWN_MAX) for i in ctx.related[paper.id]], paper.id
 
 
 # ---------------------------------------------------------------- the JSON API

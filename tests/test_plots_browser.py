@@ -1,7 +1,8 @@
 """The build-time SVG plots render in a real browser, readable in both colour schemes.
 
-Headless Chromium (tests/browser.py) opens the seed site served under /paperarchive/: the calendar
-heat map on the home page, papers per month on the days index and on a topic page. For each plot,
+Headless Chromium (tests/browser.py) opens sites served under /paperarchive/: the calendar heat map of
+featured days on the home page and papers featured per month on the days index (the site of
+tests/fixtures/hfapi, which has Daily Papers days), papers per month on a topic page (the seed site). For each plot,
 in the light scheme and after switching to the dark one with the header's palette toggle: the
 plot has a non-zero box, the right number of bars or cells (counted from the JSON API the site
 publishes, not from the plotting code), a <title> tooltip on every mark, and marks and text that
@@ -91,19 +92,19 @@ def check_readable(facts: dict, dark: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def counts(seed_site):
-    found = day_counts(seed_site)
+def counts(featured_site):
+    found = day_counts(featured_site)
     assert len(found) >= 3
     return found
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_calendar_heat_map_on_home(browser, seed_url, seed_site, counts, dark):
+def test_calendar_heat_map_on_home(browser, featured_url, counts, dark):
     end = max(counts)
     start = end - timedelta(days=(end.weekday() + 1) % 7 + 7 * 52)
     cells = (end - start).days + 1
-    with open_tab(browser, seed_url) as tab:
-        tab.goto(seed_url)
+    with open_tab(browser, featured_url) as tab:
+        tab.goto(featured_url)
         switch_scheme(tab, dark)
         plots = tab.page.locator("svg.pa-plot")
         assert plots.count() == 1
@@ -124,10 +125,10 @@ def test_calendar_heat_map_on_home(browser, seed_url, seed_site, counts, dark):
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_papers_per_month_on_the_days_index(browser, seed_url, counts, dark):
+def test_papers_per_month_on_the_days_index(browser, featured_url, counts, dark):
     monthly = Counter(f"{d.year:04d}-{d.month:02d}" for d, n in counts.items() for _ in range(n))
-    with open_tab(browser, seed_url) as tab:
-        tab.goto(seed_url + "days/")
+    with open_tab(browser, featured_url) as tab:
+        tab.goto(featured_url + "days/")
         switch_scheme(tab, dark)
         facts = tab.page.locator("svg.pa-plot").first.evaluate(PLOT_FACTS)
         assert facts["width"] > 300 and facts["height"] > 50, facts

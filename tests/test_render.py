@@ -66,7 +66,7 @@ def test_every_file_of_a_plain_mkdocs_build_is_written_byte_for_byte(builds):
     bare, ours = files_under(builds / "bare"), files_under(builds / "jobs-3")
     kept = {p: data for p, data in bare.items()
             if not p.startswith(THEME_FILES_DROPPED) and not p.endswith(".map")}
-    assert sum(p.endswith("index.html") for p in kept) > 600
+    assert sum(p.endswith("index.html") for p in kept) > 500
     assert [p for p in kept if p not in ours] == []
     assert [p for p in kept if ours[p] != kept[p]] == []
 
@@ -171,5 +171,5 @@ def test_an_unknown_plugin_keeps_the_rendering_in_one_process(seed_store, tmp_pa
     monkeypatch.setattr(render, "_render_share", lambda share, doc_files, *rest: (
         shares.append((len(share), len(doc_files))), render_share(share, doc_files, *rest)))
     render.build(config, jobs=2)
-    assert len(shares) == 1 and shares[0][0] == shares[0][1] > 600  # every page, in this process
+    assert len(shares) == 1 and shares[0][0] == shares[0][1] > 500  # every page, in this process
     assert (tmp_path / "site" / "about" / "index.html").is_file()

@@ -14,8 +14,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from paperarchive import generate
+from paperarchive.pages import render_pages
+from paperarchive.sitemodel import PER_PAGE
 from paperarchive.records import Paper
+from sitefixtures import make_context
 
 PAPERS = 1000
 MARKDOWN_LIMIT = 150_000
@@ -49,15 +51,15 @@ def synthetic_papers(count: int) -> list[Paper]:
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    ctx = generate.build_context(synthetic_papers(PAPERS), OneTopic())
-    return generate.render_pages(ctx)
+    ctx = make_context(synthetic_papers(PAPERS), OneTopic())
+    return render_pages(ctx)
 
 
 def test_a_1000_paper_topic_is_split_into_pages_of_per_page_papers(pages):
     topic_pages = sorted(p for p in pages if p == "topics/everything.md" or p.startswith("topics/everything/"))
-    assert len(topic_pages) == math.ceil(PAPERS / generate.PER_PAGE)
+    assert len(topic_pages) == math.ceil(PAPERS / PER_PAGE)
     for path in topic_pages:
-        assert pages[path].count("<li>") <= generate.PER_PAGE, path
+        assert pages[path].count("<li>") <= PER_PAGE, path
 
 
 def test_no_generated_page_exceeds_the_markdown_bound(pages):
@@ -108,7 +110,7 @@ import marshal  # noqa: E402
 import os  # noqa: E402
 
 from paperarchive import topics  # noqa: E402
-from test_generate import fixture_papers, fixture_taxonomy  # noqa: E402
+from sitefixtures import fixture_papers, fixture_taxonomy  # noqa: E402
 
 
 def _store_with_problems(folder):

@@ -15,6 +15,7 @@ import pytest
 from browser import open_tab, serve_site
 from paperarchive import search
 from paperarchive.records import Paper
+from sitefixtures import make_context
 from test_search import TABLE, check_ordering_rule, table_papers
 
 pytestmark = pytest.mark.browser
@@ -26,10 +27,9 @@ HOSTILE_TITLE = "<img src=x onerror=alert(1)> Robust Parsing"
 def build(papers, tmp: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
     """The real site (mkdocs.yml, the theme, site.build_site) for these papers; its site dir and topics."""
     site = pytest.importorskip("paperarchive.site")
-    generate = pytest.importorskip("paperarchive.generate")
     config = ROOT / "mkdocs.yml"
     taxonomy = site.load_taxonomy_for(config)
-    topics = generate.build_context(papers, taxonomy).topic_names_of()
+    topics = make_context(papers, taxonomy).topic_names_of()
     site.build_site(config, papers, taxonomy, site_dir=tmp / "site")
     return tmp / "site", topics
 

@@ -1,6 +1,6 @@
 """The static JSON API: one document per paper, per day and per topic.
 
-Paths (under the site root): ``api/papers/<id>.json``, ``api/days/<YYYY-MM-DD>.json``,
+Paths (under the site root, from ``urls.api_*_path``): ``api/papers/<id>.json``, ``api/days/<YYYY-MM-DD>.json``,
 ``api/topics/<id>.json``, ``api/orgs/<org slug>.json`` (the slug of the page ``orgs/<org slug>/``).
 Documents name papers and topics by id and carry no URL that an id gives (``papers/<id>/``): at
 10,000 papers every repeated byte per paper costs 10 KB (issue 8).
@@ -17,22 +17,6 @@ from datetime import date
 from pathlib import Path
 
 from .records import Paper
-
-
-def paper_path(paper_id: str) -> str:
-    return f"api/papers/{paper_id}.json"
-
-
-def day_path(day: date) -> str:
-    return f"api/days/{day.isoformat()}.json"
-
-
-def topic_path(topic_id: str) -> str:
-    return f"api/topics/{topic_id}.json"
-
-
-def org_path(org_slug: str) -> str:
-    return f"api/orgs/{org_slug}.json"
 
 
 def paper_document(paper: Paper, topics: Sequence[str]) -> dict:

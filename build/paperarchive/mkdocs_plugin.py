@@ -9,8 +9,8 @@ in the order MkDocs would have found them on disk, so nothing is written only to
 
 Shortcuts for the generated pages; the output is the same as without them:
 
-* Paper and listing pages (generate.RAW_HTML_TEMPLATES) are one block of raw HTML, which
-  Python-Markdown passes through unchanged (tests/test_generate.py checks that): handing it
+* Paper and listing pages (pages.RAW_HTML_TEMPLATES) are one block of raw HTML, which
+  Python-Markdown passes through unchanged (tests/test_pages.py checks that): handing it
   to the page directly skips two HTML parses per page, 40 % of MkDocs' time.
 * For those pages MkDocs would still build a Python-Markdown parser with every extension,
   only to convert an empty text (a fifth of MkDocs' time at 10k papers, profiled): the page
@@ -31,7 +31,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from .generate import RAW_HTML_TEMPLATES
+from .pages import RAW_HTML_TEMPLATES
 
 _MKDOCS_LOG = logging.getLogger("mkdocs.structure.pages")  # the logger Page.render consults
 _BLANKS = re.compile(r"\n\s+")

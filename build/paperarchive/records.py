@@ -34,6 +34,7 @@ from slugify import slugify
 
 from .cache import cache_dir, write_cache_file
 from . import processes
+from .urls import paper_url
 
 ID_MAX_LENGTH = 80
 
@@ -166,10 +167,6 @@ class Paper:
     def key(self) -> str:
         """The folded title: two entries with the same key are the same paper."""
         return fold_title(self.title)
-
-
-def paper_url(paper_id: str) -> str:
-    return f"papers/{paper_id}/"
 
 
 def fold_title(title: str) -> str:

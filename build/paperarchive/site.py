@@ -1,4 +1,4 @@
-"""The site stage: store -> Markdown (generate.py) -> MkDocs + Material -> site/.
+"""The site stage: store -> Markdown (pages/) -> MkDocs + Material -> site/.
 
 ``build`` renders into a temporary folder beside ``site/`` and swaps it in only when everything
 succeeded, so a failed build leaves the previous site intact. Beside MkDocs, the same folder gets
@@ -27,7 +27,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from . import cache, generate, processes, related, render
+from . import bibtex, cache, processes, related, render, urls
+from .pages import site_pages, write_pages
+from .sitemodel import RELATED_COUNT, SiteContext, SiteIdentity, build_context
 from .progress import Progress, summary
 from .records import Paper
 
@@ -63,13 +65,14 @@ def generate_only(config: Path, store: Path, out: Path | None = None, *, err: Te
     try:
         papers = load_papers(store, strict=False, err=err)
         taxonomy = load_taxonomy_for(config)
-        docs_dir = Path(out) if out else _docs_dir_of(config)
-        ctx = generate.build_context(papers, taxonomy)
-        pages = generate.write_pages(ctx, docs_dir, hand_written_pages(config))
+        mkdocs_config = _load_mkdocs_config(Path(config), docs_dir=None, site_dir=None, strict=False)
+        docs_dir = Path(out) if out else Path(mkdocs_config.docs_dir)
+        ctx = site_context(papers, taxonomy, mkdocs_config)
+        written = write_pages(ctx, docs_dir, hand_written_pages(config))
     except BuildFailed as exc:
         print(f"paperarchive generate: {exc}", file=err)
         return 1
-    print(f"generated {pages} pages for {len(ctx.papers)} papers in {docs_dir}", file=err)
+    print(f"generated {written} pages for {len(ctx.papers)} papers in {docs_dir}", file=err)
     return 0
 
 
@@ -176,7 +179,7 @@ def build_site(
     t0 = started if started is not None else time.perf_counter()
     papers = tuple(papers)
     # related papers (seconds at 10k) on the second core while topics are matched; build_context takes the result
-    prefetch = related.Prefetch.start(papers, generate.RELATED_COUNT)
+    prefetch = related.Prefetch.start(papers, RELATED_COUNT)
     try:
         with _MkDocsLog(err) as log, tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
             return _build_site(config, papers, taxonomy, site_dir, strict, Path(empty_docs), t0, bar, side_job, log)
@@ -192,8 +195,7 @@ def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Pat
     bar.stage("generating pages")
     # site_url in the context: the side job's feeds need it and run before index.html exists
     remembered = _remembering(taxonomy)
-    ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
-                                 site_url=mkdocs_config.site_url or None)
+    ctx = site_context(papers, taxonomy if remembered is None else remembered, mkdocs_config)
     if remembered is not None:
         remembered.save()
     final_site.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +206,7 @@ def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Pat
         # the side job needs the context only: it starts before the pages are made, and writes
         # into the staging folder beside MkDocs (its files and MkDocs' never share a path)
         side = SideJob.start(staging, ctx, parallel=side_job)
-        plugin.pages = generate.site_pages(ctx, hand_written_pages(config))
+        plugin.pages = site_pages(ctx, hand_written_pages(config))
         pages = len(plugin.pages)
         t1 = time.perf_counter()
         os.chmod(staging, 0o755)
@@ -243,7 +245,7 @@ def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Pat
     )
 
 
-def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
+def write_side_files(out_dir: Path, ctx: SiteContext) -> None:
     """Everything written from the context alone, not from the rendered pages."""
     write_extras(out_dir, ctx)
     write_search_index(out_dir, ctx)
@@ -254,14 +256,14 @@ class SideJob:
     (one core, no fork, a threaded caller, or PAPERARCHIVE_JOBS=1 to profile a build in one process).
     """
 
-    def __init__(self, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> None:
+    def __init__(self, out_dir: Path, ctx: SiteContext, parallel: bool = True) -> None:
         self.out_dir, self.ctx = out_dir, ctx
         self.process = None
         self.conn = None
         self.parallel = parallel and processes.fork_allowed()
 
     @classmethod
-    def start(cls, out_dir: Path, ctx: generate.SiteContext, parallel: bool = True) -> "SideJob":
+    def start(cls, out_dir: Path, ctx: SiteContext, parallel: bool = True) -> "SideJob":
         job = cls(out_dir, ctx, parallel)
         if job.parallel:
             import multiprocessing
@@ -303,7 +305,7 @@ class SideJob:
             self.process.join()
 
 
-def _side_job_main(out_dir: Path, ctx: generate.SiteContext, conn) -> None:
+def _side_job_main(out_dir: Path, ctx: SiteContext, conn) -> None:
     start = time.perf_counter()
     failure = None
     try:
@@ -341,6 +343,12 @@ def _remembering(taxonomy):
     return topics.RememberedTaxonomy(taxonomy, folder)
 
 
+def site_context(papers, taxonomy, mkdocs_config) -> SiteContext:
+    """The site model, with the site's identity from the loaded mkdocs.yml."""
+    return build_context(papers, taxonomy, related=related.related_papers(papers, k=RELATED_COUNT),
+                         identity=SiteIdentity.from_config(mkdocs_config))
+
+
 def load_taxonomy_for(config: Path):
     from . import topics
 
@@ -363,7 +371,7 @@ def hand_written_pages(config: Path) -> dict[str, bytes]:
     }
 
 
-def write_extras(site_dir: Path, ctx: generate.SiteContext) -> None:
+def write_extras(site_dir: Path, ctx: SiteContext) -> None:
     """Files beside the pages, written straight into the staging site (not through MkDocs):
     the static JSON API, the feeds (RSS, Atom, JSON Feed) and the BibTeX files."""
     write_api(site_dir, ctx)
@@ -371,50 +379,48 @@ def write_extras(site_dir: Path, ctx: generate.SiteContext) -> None:
     write_bibtex(site_dir, ctx)
 
 
-def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
+def write_api(site_dir: Path, ctx: SiteContext) -> None:
     from . import api
 
-    documents = [(api.paper_path(p.id), api.paper_document(p, ctx.topics_of[p.id])) for p in ctx.papers]
-    documents += [(api.day_path(day), api.day_document(day, ctx.by_day[day])) for day in ctx.days]
-    documents += [(api.topic_path(t.id), api.topic_document(t.id, t.name, t.description, ctx.by_topic.get(t.id, ())))
+    documents = [(urls.api_paper_path(p.id), api.paper_document(p, ctx.topics_of[p.id])) for p in ctx.papers]
+    documents += [(urls.api_day_path(day), api.day_document(day, ctx.by_day[day])) for day in ctx.days]
+    documents += [(urls.api_topic_path(t.id), api.topic_document(t.id, t.name, t.description, ctx.by_topic.get(t.id, ())))
                   for t in ctx.topics]
-    documents += [(api.org_path(o.id), api.org_document(o.id, o.name, ctx.by_org[o.id])) for o in ctx.orgs]
+    documents += [(urls.api_org_path(o.id), api.org_document(o.id, o.name, ctx.by_org[o.id])) for o in ctx.orgs]
     for path, document in documents:
         _write_file(site_dir / path, api.encode_json(document))
 
 
-def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> None:
-    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root), of each topic
-    (topics/<id>/feed.xml, ...) and of each organization (orgs/<id>/...), with absolute links from
-    site_url (feed readers need them)."""
-    import types
-
+def write_feeds(site_dir: Path, ctx: SiteContext, site_url: str) -> None:
+    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root: FEED_SIZE) and of
+    each topic (topics/<id>/feed.xml, ...: TOPIC_FEED_SIZE), with absolute links from site_url (feed
+    readers need them)."""
     from . import feeds
 
-    # stand-in until the site model carries the identity from mkdocs.yml (ctx.identity)
-    identity = types.SimpleNamespace(name=generate.SITE_NAME, description="", author="", repo_url="",
-                                     copyright="", site_url=site_url)
-    newest = ctx.newest_date
-    channels = [(feeds.archive_channel(identity, site_url=site_url, newest=newest), ctx.papers)]
-    channels += [(feeds.topic_channel(identity, site_url=site_url, page=generate.topic_url(t.id), name=t.name,
-                                      about=t.description, newest=newest), ctx.by_topic[t.id]) for t in ctx.topics]
-    channels += [(feeds.org_channel(identity, site_url=site_url, page=generate.org_url(o.id), name=o.name,
-                                    newest=newest), ctx.by_org[o.id]) for o in ctx.orgs]
-    for channel, papers in channels:
-        for path, text in feeds.feed_documents(channel, papers).items():
-            _write_file(site_dir / path, text.encode("utf-8", "backslashreplace"))
+    makers = {"feed.xml": feeds.rss_feed, "atom.xml": feeds.atom_feed, "feed.json": feeds.json_feed}
+    home = site_url.rstrip("/") + "/"
+    channels = [("", ctx.identity.name, ctx.identity.description, ctx.papers, feeds.FEED_SIZE)]
+    channels += [
+        (urls.topic_url(t.id), f"{ctx.identity.name}: {t.name}", t.description, ctx.by_topic[t.id], feeds.TOPIC_FEED_SIZE)
+        for t in ctx.topics
+    ]
+    for base, title, description, papers, limit in channels:
+        for name, _kind, _label in urls.FEEDS:
+            text = makers[name](
+                papers, title=title, site_url=home, feed_url=home + base + name, description=description, limit=limit
+            )
+            _write_file(site_dir / base / name, text.encode("utf-8", "backslashreplace"))
 
 
-def write_bibtex(site_dir: Path, ctx: generate.SiteContext) -> None:
+def write_bibtex(site_dir: Path, ctx: SiteContext) -> None:
     """papers/<id>/<id>.bib, days/<date>/<date>.bib and topics/<id>/<id>.bib (each entry as on the paper page)."""
-    entries = {p.id: generate.bibtex(p) for p in ctx.papers}
-    groups = [(p.url, (p,)) for p in ctx.papers]
-    groups += [(generate.day_url(d), ctx.by_day[d]) for d in ctx.days]
-    groups += [(generate.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
-    groups += [(generate.org_url(o.id), ctx.by_org[o.id]) for o in ctx.orgs]
+    entries = {p.id: bibtex.bibtex(p) for p in ctx.papers}
+    groups = [(urls.paper_url(p.id), (p,)) for p in ctx.papers]
+    groups += [(urls.day_url(d), ctx.by_day[d]) for d in ctx.days]
+    groups += [(urls.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
     for url, papers in groups:
         text = "\n".join(entries[p.id] for p in papers)
-        _write_file(site_dir / generate.bib_path(url), text.encode("utf-8", "backslashreplace"))
+        _write_file(site_dir / urls.bib_path(url), text.encode("utf-8", "backslashreplace"))
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -443,7 +449,7 @@ def site_url_of(site_dir: Path) -> str:
     return html.unescape(match.group(1)) if match else "/"
 
 
-def write_search_index(site_dir: Path, ctx: generate.SiteContext) -> None:
+def write_search_index(site_dir: Path, ctx: SiteContext) -> None:
     from . import search
 
     try:
@@ -452,13 +458,13 @@ def write_search_index(site_dir: Path, ctx: generate.SiteContext) -> None:
         raise BuildFailed(f"search index: {type(exc).__name__}: {exc}") from exc
 
 
-def write_redirects(site_dir: Path, ctx: generate.SiteContext, site_url: str | None) -> int:
+def write_redirects(site_dir: Path, ctx: SiteContext, site_url: str | None) -> int:
     """papers/<retired id>/index.html -> the kept paper (after MkDocs, so the sitemap lists live pages only)."""
     written = 0
     for alias, kept in ctx.redirects.items():
         if not (_SAFE_ID.match(alias) and _SAFE_ID.match(kept)):
             raise BuildFailed(f"paper {kept!r}: alias {alias!r} is not a valid paper id")
-        target = site_dir / "papers" / alias / "index.html"
+        target = site_dir / urls.paper_url(alias) / "index.html"
         if target.exists():
             continue  # a live page always wins (build_context already drops live ids)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -469,7 +475,7 @@ def write_redirects(site_dir: Path, ctx: generate.SiteContext, site_url: str | N
 
 def redirect_html(kept: str, site_url: str | None) -> str:
     relative = f"../{kept}/"
-    canonical = f"{site_url.rstrip('/')}/papers/{kept}/" if site_url else relative
+    canonical = f"{site_url.rstrip('/')}/{urls.paper_url(kept)}" if site_url else relative
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Moved: {kept}</title>\n"
@@ -608,9 +614,6 @@ def _swap_in(staging: Path, final_site: Path) -> None:
 def _base(config: Path) -> Path:
     return Path(config).resolve().parent
 
-
-def _docs_dir_of(config: Path) -> Path:
-    return Path(_load_mkdocs_config(Path(config), docs_dir=None, site_dir=None, strict=False).docs_dir)
 
 
 __all__ = ["BuildFailed", "BuildReport", "build", "build_site", "generate_only", "serve"]

@@ -67,7 +67,7 @@ class TaxonomyError(Exception):
 
 @dataclass(frozen=True)
 class Topic:
-    id: str  # permanent: the page lives at topics/<id>/
+    id: str  # permanent: the page lives at urls.topic_url(id)
     name: str
     description: str
     min_score: int = DEFAULT_MIN_SCORE
@@ -75,10 +75,6 @@ class Topic:
     strong: tuple[str, ...] = ()
     title_only: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-
-    @property
-    def url(self) -> str:
-        return f"topics/{self.id}/"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""Untrusted text made inert for the pages: HTML escaping, safe links, front matter, relative links.
+
+Untrusted text (titles, abstracts, organisation and author names, URLs from abstracts) never reaches
+Markdown as Markdown: page bodies are block-level raw HTML, which Python-Markdown stashes untouched,
+and every untrusted string in them goes through ``esc`` (HTML-escaped, line breaks and control
+characters as character references, so nothing can end the raw block or be re-read as Markdown).
+Front matter values are YAML double-quoted strings (``yaml_string``; checked against PyYAML). The theme
+escapes ``page.title`` and the meta description (MkDocs renders templates without autoescape).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+
+# Tabs (Python-Markdown expands them), line breaks and C0 controls (Python-Markdown's own placeholders
+# are \x02 and \x03) become character references, which browsers decode to the same characters.
+# C1 controls stay raw: browsers would read &#x80;..&#x9F; as Windows-1252.
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+_ESCAPE_RE = re.compile(r"[&<>\"'\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape_one(match: re.Match) -> str:
+    ch = match.group()
+    return _ESCAPES.get(ch) or f"&#x{ord(ch):X};"
+
+
+def esc(text: str) -> str:
+    """Text as inert HTML: escaped, and no character that could end a raw HTML block or a line."""
+    return _ESCAPE_RE.sub(_escape_one, text)
+
+
+def pre_text(text: str) -> str:
+    """Escaped text for a <pre> block: line breaks kept (no line is blank), all else inert."""
+    return "\n".join(esc(line) for line in text.rstrip("\n").split("\n"))
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL, or None: nothing else (javascript:, data:) ever becomes a link."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+# Characters a YAML double-quoted scalar must not hold raw: non-printable ones (PyYAML refuses them)
+# and YAML's extra line breaks (NEL, LS, PS), which it would fold. JSON escapes C0 controls itself.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar that reads back exactly as ``text`` (JSON escapes are YAML escapes)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def front_matter(**fields: str | None) -> str:
+    """Front matter with every value a quoted string (yaml.safe_dump does the same, 10 times slower)."""
+    lines = "".join(f"{name}: {yaml_string(value)}\n" for name, value in fields.items() if value is not None)
+    return f"---\n{lines}---\n\n"
+
+
+def href(from_url: str, to_url: str) -> str:
+    """Relative link between two site-relative directory URLs ('' is the home page): the site works
+    under any sub-path."""
+    target = "../" * from_url.count("/") + to_url
+    return target or "./"

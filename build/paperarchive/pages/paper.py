@@ -1,0 +1,161 @@
+"""A paper's permanent page (papers/<id>/)."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from ..bibtex import bibtex
+from ..escaping import esc, front_matter, href, pre_text, safe_url
+from ..records import Paper
+from ..sitemodel import SiteContext, month_of
+from ..urls import (
+    DAYS_INDEX,
+    HOME,
+    UNDATED,
+    api_paper_path,
+    day_url,
+    month_url,
+    org_url,
+    paper_url,
+)
+from .parts import (
+    ABSTRACT_SHOWN_MAX,
+    TITLE_SHOWN_MAX,
+    cut,
+    long_date,
+    month_title,
+    plural,
+    short_date,
+    topic_links,
+)
+
+PAPER_TEMPLATE = "paper.html"
+BIBTEX_SHOWN_MAX = 2 * TITLE_SHOWN_MAX + 3000  # a title, many authors, the other fields
+
+
+def _title_query(p: Paper) -> str:
+    # a search needs the title's beginning only; a huge title would make every link as long
+    return p.title[:TITLE_SHOWN_MAX]
+
+
+def hugging_face_url(p: Paper) -> str:
+    if p.arxiv_id:
+        return "https://huggingface.co/papers/" + urllib.parse.quote(p.arxiv_id, safe=".")
+    return "https://huggingface.co/papers?q=" + urllib.parse.quote_plus(_title_query(p))
+
+
+def arxiv_urls(p: Paper) -> tuple[tuple[str, str], ...]:
+    if p.arxiv_id:
+        aid = urllib.parse.quote(p.arxiv_id, safe="./")
+        return (("arXiv", f"https://arxiv.org/abs/{aid}"), ("PDF", f"https://arxiv.org/pdf/{aid}"))
+    query = urllib.parse.urlencode({"query": _title_query(p), "searchtype": "title"})
+    return (("arXiv search", f"https://arxiv.org/search/?{query}"),)
+
+
+def _external(url: str, label: str | None = None) -> str:
+    return f'<a href="{esc(url)}" rel="nofollow">{esc(label or url)}</a>'
+
+
+def abstract_html(p: Paper, here: str) -> str:
+    """The abstract as shown on the paper page: escaped, bounded (the JSON API has the whole text)."""
+    if len(p.abstract) <= ABSTRACT_SHOWN_MAX:
+        return f'<p class="pa-abstract">{esc(p.abstract)}</p>\n'
+    full = f'<a href="{href(here, api_paper_path(p.id))}">the whole abstract ({len(p.abstract):,} characters, JSON)</a>'
+    return f'<p class="pa-abstract">{esc(cut(p.abstract, ABSTRACT_SHOWN_MAX))}</p>\n<p class="pa-cut">Shortened here: {full}.</p>\n'
+
+
+def breadcrumb(ctx: SiteContext, p: Paper, here: str) -> str:
+    """Home › Days › the day the paper was last featured (or its month of publication, or the undated list)."""
+    featured = ctx.featured_on.get(p.id, ())
+    if featured:
+        day = featured[-1][0]
+        place = (day_url(day), short_date(day))
+    elif p.published:
+        month = month_of(p.published)
+        place = (month_url(month), month_title(month))
+    else:
+        place = (UNDATED, "Undated")
+    links = [f'<a href="{href(here, HOME)}">Home</a>', f'<a href="{href(here, DAYS_INDEX)}">Days</a>',
+             f'<a href="{href(here, place[0])}">{place[1]}</a>']
+    return f'<nav class="pa-crumbs" aria-label="Breadcrumb">{" › ".join(links)}</nav>\n'
+
+
+def _facts(ctx: SiteContext, p: Paper, here: str) -> str:
+    facts: list[str] = []
+    if p.published:
+        when = f'<time datetime="{p.published.isoformat()}">{long_date(p.published)}</time>'
+        facts.append(f'Published <a href="{href(here, month_url(month_of(p.published)))}">{when}</a>')
+    else:
+        facts.append(f'<a href="{href(here, UNDATED)}">date unknown</a>')
+    if p.organization and p.id in ctx.org_of:
+        facts.append(f'<a href="{href(here, org_url(ctx.org_of[p.id]))}">{esc(p.organization)}</a>')
+    elif p.organization:
+        facts.append(esc(p.organization))
+    if p.authors_count is not None:
+        facts.append(plural(p.authors_count, "author"))
+    if p.comments:
+        facts.append(plural(p.comments, "comment"))
+    if p.upvotes is not None:
+        facts.append(plural(p.upvotes, "upvote"))
+    return f'<p class="pa-facts">{" · ".join(facts)}</p>\n'
+
+
+def _featured(ctx: SiteContext, p: Paper, here: str) -> str:
+    days = ctx.featured_on.get(p.id, ())
+    if not days:
+        return ""
+    links = ", ".join(
+        f'<a href="{href(here, day_url(d))}">{short_date(d)}</a> (#{place})'
+        for d, place in days
+    )
+    return f'<p class="pa-featured">Featured on Daily Papers: {links}</p>\n'
+
+
+def _cite(p: Paper) -> str:
+    """The BibTeX entry to copy, and its file; an entry too long to show (a huge title) is in the file only."""
+    entry = bibtex(p)
+    shown = (f'<pre><code class="language-bibtex">{pre_text(entry)}</code></pre>\n' if len(entry) <= BIBTEX_SHOWN_MAX
+             else f"<p>The entry is {len(entry):,} characters long: download it.</p>\n")
+    return f'<h2 id="cite">Cite</h2>\n{shown}<p><a href="{esc(p.id)}.bib" download>Download BibTeX</a></p>\n'
+
+
+def paper_page(ctx: SiteContext, p: Paper) -> str:
+    here = paper_url(p.id)
+    out = [
+        # no description: it repeated the abstract's first words (176 bytes a paper), which the page
+        # itself shows a few lines down; paper.html leaves the meta description out
+        front_matter(title=cut(p.title, TITLE_SHOWN_MAX), template=PAPER_TEMPLATE),
+        '<div class="pa-paper">\n',
+        breadcrumb(ctx, p, here),
+        f'<h1 class="pa-title">{esc(cut(p.title, TITLE_SHOWN_MAX))}</h1>\n',
+        _facts(ctx, p, here),
+    ]
+    if p.authors:
+        out.append(f'<p class="pa-authors">{esc(", ".join(p.authors))}</p>\n')
+    out.append(_featured(ctx, p, here))
+    if ctx.topics_of[p.id]:
+        out.append(f'<p class="pa-topics">Topics: {topic_links(ctx, p.id, here)}</p>\n')
+    out.append(f'<h2 id="abstract">Abstract</h2>\n{abstract_html(p, here)}')
+
+    links: list[str] = []
+    for label, value in (("Code", p.github), ("Project page", p.project_page)):
+        if value and safe_url(value):
+            links.append(f"<li>{label}: {_external(value)}</li>")
+    in_abstract = [u for u in p.links if safe_url(u) and u not in (p.github, p.project_page)]
+    links += [f"<li>Link in the abstract: {_external(u)}</li>" for u in in_abstract]
+    lookups = [_external(hugging_face_url(p), "Hugging Face" if p.arxiv_id else "Hugging Face search")]
+    lookups += [_external(url, label) for label, url in arxiv_urls(p)]
+    links.append(f"<li>{' · '.join(lookups)}</li>")
+    out.append(f'<h2 id="links">Links</h2>\n<ul class="pa-links">\n{chr(10).join(links)}\n</ul>\n')
+
+    out.append(_cite(p))
+    related_ids = ctx.related.get(p.id, ())
+    if related_ids:
+        items = "".join(
+            # a sibling (papers/<id>/); alone in its item, so a bidi override in it reaches nothing else
+            f'<li><a href="../{other.id}/">{esc(cut(other.title, TITLE_SHOWN_MAX))}</a></li>'
+            for other in map(ctx.paper_by_id.__getitem__, related_ids)
+        )
+        out.append(f'<h2 id="related">Related papers</h2>\n<ul class="pa-related">{items}</ul>\n')
+    out.append("</div>\n")
+    return "".join(out)
