@@ -22,7 +22,8 @@ from mkdocs.utils.meta import get_data
 
 from conftest import FIXTURES, ROOT
 from paperarchive import generate, topics
-from paperarchive.records import Paper, paper_from_dict
+from paperarchive.records import Paper
+from paperarchive.storefile import paper_from_dict
 
 SITE_FIXTURES = FIXTURES / "site"
 GOLDEN = ROOT / "tests" / "golden" / "pages"

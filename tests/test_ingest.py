@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, require_shared
 from paperarchive.ingest import ingest_files, is_api_json
-from paperarchive.records import fold_title, load_store
+from paperarchive.records import fold_title
+from paperarchive.store import load_store
 
 LISTINGS = FIXTURES / "store" / "listings"
 API = FIXTURES / "store" / "api"
@@ -36,7 +36,10 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def test_two_listings_merge_into_one_record_per_paper(tmp_path):
     store = tmp_path / "papers"
-    assert run([DAY1, DAY2], store) == (0, "added 5, updated 0, unchanged 0, problems 0\n", "")
+    summary = ("added 5, updated 0, unchanged 0, problems 0\n"
+               f"{DAY2}:23: renamed 'graph-transformers-revisited' from 'Graph Transformers Revisited' "
+               "to 'Graph Transformers Revisited: Random Walks Are All You Need' (same abstract)\n")
+    assert run([DAY1, DAY2], store) == (0, summary, "")
     papers = load_store(store).papers
     assert sorted(papers) == ["cafe-models", "cafe-models-2", "graph-transformers-revisited",
                               "sparse-mixtures-of-experts-at-scale", "tiny-recurrent-models"]
@@ -47,7 +50,7 @@ def test_two_listings_merge_into_one_record_per_paper(tmp_path):
     assert (tiny.authors_count, str(tiny.published), tiny.comments) == (4, "2025-11-19", 0)
     graph = papers["graph-transformers-revisited"]  # title corrected, same abstract: same id
     assert graph.title == "Graph Transformers Revisited: Random Walks Are All You Need"
-    assert (str(graph.published), graph.comments) == ("2025-11-17", 1)
+    assert (str(graph.published), graph.comments) == ("2025-11-16", 1)  # the later listing's date
     assert graph.links == ("https://example.org/gt",)
     assert papers["cafe-models-2"].title == "Café Models"
 
@@ -67,22 +70,33 @@ def test_second_ingest_changes_no_byte_and_writes_no_file(tmp_path):
     run([DAY1, DAY2, EXTRA, *sorted(API.iterdir())], store)
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in store.iterdir()}
     code, out, err = run([DAY2, DAY1, EXTRA, *sorted(API.iterdir())], store)
-    assert (code, out, err) == (0, "added 0, updated 0, unchanged 5, problems 0\n", "")
+    assert (code, out, err) == (0, "added 0, updated 0, unchanged 6, problems 0\n", "")
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in store.iterdir()} == before
 
 
-def test_api_record_ties_two_records_into_one_and_the_retired_id_becomes_an_alias(tmp_path):
+def test_an_api_record_whose_abstract_and_title_name_two_papers_renames_the_abstracts_paper(tmp_path):
+    # "Tiny Recurrent Models" and "Less is More..." (each with its own abstract) are two papers; the API
+    # record carries the first one's abstract under the second one's title: the abstract wins.
     store = tmp_path / "papers"
     run([DAY1, DAY2, EXTRA], store)
-    assert {"tiny-recurrent-models.yml", "less-is-more-recursive-reasoning-with-tiny-networks.yml"} <= set(files_of(store))
-    code, out, _ = run([API / "2025-11-23.json"], store)
-    assert (code, out) == (0, "added 0, updated 1, unchanged 0, problems 0\n")
-    assert "less-is-more-recursive-reasoning-with-tiny-networks.yml" not in files_of(store)
-    kept = load_store(store).papers["tiny-recurrent-models"]
-    assert kept.aliases == ("less-is-more-recursive-reasoning-with-tiny-networks",)
+    before = load_store(store).papers["less-is-more-recursive-reasoning-with-tiny-networks"]
+    code, out, err = run([API / "2025-11-23.json"], store)
+    assert (code, out) == (0, "added 0, updated 1, unchanged 0, problems 1\n")
+    assert err == (f"{API / '2025-11-23.json'}:2: renamed 'tiny-recurrent-models' from 'Tiny Recurrent Models' to "
+                   "'Less is More: Recursive Reasoning with Tiny Networks': its abstract matches, while the title matches "
+                   "'less-is-more-recursive-reasoning-with-tiny-networks' ('Less is More: Recursive Reasoning with Tiny "
+                   "Networks'), whose abstract differs\n")
+    papers = load_store(store).papers
+    assert papers["less-is-more-recursive-reasoning-with-tiny-networks"] == before  # untouched
+    kept = papers["tiny-recurrent-models"]
+    assert kept.former_titles == ("Tiny Recurrent Models",) and kept.aliases == ()
     assert (kept.arxiv_id, kept.authors, kept.upvotes) == ("2511.04321", ("Ada Lovelace", "Alan Turing"), 42)
-    assert (kept.comments, kept.organization, kept.github) == (3, "Samsung SAIL", "https://github.com/example/trm")
-    run([API / "2025-11-24.json"], store)  # matched by arXiv id only: the title follows, the id stays
+    assert (kept.comments, kept.organization, kept.github) == (3, None, "https://github.com/example/trm")
+    code, out, err = run([API / "2025-11-24.json"], store)  # matched by arXiv id only: the title follows, the id stays
+    assert (code, err) == (0, "")
+    assert out == ("added 0, updated 1, unchanged 0, problems 0\n"
+                   f"{API / '2025-11-24.json'}:2: renamed 'tiny-recurrent-models' from 'Less is More: Recursive Reasoning "
+                   "with Tiny Networks' to 'TRM: Recursive Reasoning with Tiny Networks' (same arXiv id)\n")
     kept = load_store(store).papers["tiny-recurrent-models"]
     assert (kept.title, kept.upvotes, kept.comments) == ("TRM: Recursive Reasoning with Tiny Networks", 57, 3)
 
@@ -107,7 +121,7 @@ def test_a_corrupt_store_file_is_reported_and_preserved(tmp_path):
     code, out, err = run([DAY1, DAY2], store)
     assert code == 1
     assert err == f"{store}/cafe-models.yml:3: not valid YAML: found unexpected end of stream\n"
-    assert out == "added 2, updated 3, unchanged 0, problems 1\n"
+    assert out.splitlines()[0] == "added 2, updated 3, unchanged 0, problems 1"
     assert (store / "cafe-models.yml").read_text("utf-8") == damaged
     assert load_store(store).papers["cafe-models-2"].title == "Cafe Models"
 
@@ -158,7 +172,7 @@ def test_json_named_txt_is_read_as_api(tmp_path):
 
 def test_seeds_give_one_record_per_distinct_title(tmp_path):
     seeds = sorted((ROOT / "content" / "listings").glob("*.txt"))
-    code, out, _ = run(seeds, tmp_path / "papers")
+    _, out, _ = run(seeds, tmp_path / "papers")
     assert out == "added 434, updated 0, unchanged 0, problems 0\n"
     assert run(seeds, tmp_path / "papers")[1] == "added 0, updated 0, unchanged 434, problems 0\n"
 
@@ -168,7 +182,7 @@ def test_corpus_slice_gives_one_record_per_distinct_folded_title(corpus, tmp_pat
     listings = sorted((corpus / "listings").glob("*.txt"))[::20]
     names = {p.name for p in listings}
     truth = [r for r in map(json.loads, (corpus / "expected.jsonl").read_text("utf-8").splitlines()) if r["listing"] in names]
-    code, out, err = run(listings, tmp_path / "papers")
+    code, _, err = run(listings, tmp_path / "papers")
     assert (code, err) == (0, "")
     papers = load_store(tmp_path / "papers").papers
     assert len(papers) == len({fold_title(r["title"]) for r in truth})

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from paperarchive.records import ABSTRACT_MATCH_MIN, Entry, Source, Store, merge
+from paperarchive.merge import ABSTRACT_MATCH_MIN, merge
+from paperarchive.records import Entry, Source
+from paperarchive.store import Store
 
 LONG = (
     "We study how sparse mixtures of experts behave at scale and find that a balanced router removes "
@@ -70,14 +72,17 @@ def test_zero_comments_never_erase_a_count_but_a_later_count_replaces():
     assert paper.comments == 2
 
 
-def test_published_stays_once_known():
+def test_a_later_listing_corrects_published_and_an_unknown_date_never_erases_it():
     (paper,) = merge(Store(), [
         entry("P", published=date(2025, 11, 18)),
         entry("P", "2025-11-21", published=date(2024, 11, 18)),
     ]).papers.values()
-    assert paper.published == date(2025, 11, 18)
-    (paper,) = merge(Store(), [entry("P"), entry("P", "2025-11-21", published=date(2024, 11, 18))]).papers.values()
     assert paper.published == date(2024, 11, 18)
+    (paper,) = merge(Store(), [entry("P", published=date(2025, 11, 18)), entry("P", "2025-11-21")]).papers.values()
+    assert paper.published == date(2025, 11, 18)
+    # an older listing ingested later only fills a gap
+    store = store_of(entry("P", "2025-11-21", published=date(2025, 11, 19)))
+    assert merge(store, [entry("P", "2025-11-20", published=date(2025, 11, 1))]).papers["p"].published == date(2025, 11, 19)
 
 
 def test_an_older_listing_ingested_later_fills_gaps_but_does_not_override():
