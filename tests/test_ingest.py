@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -85,7 +88,7 @@ def test_an_api_record_whose_abstract_and_title_name_two_papers_renames_the_abst
     assert err == (f"{API / '2025-11-23.json'}:2: renamed 'tiny-recurrent-models' from 'Tiny Recurrent Models' to "
                    "'Less is More: Recursive Reasoning with Tiny Networks': its abstract matches, while the title matches "
                    "'less-is-more-recursive-reasoning-with-tiny-networks' ('Less is More: Recursive Reasoning with Tiny "
-                   "Networks'), whose abstract differs\n")
+                   "Networks'), whose abstract clearly differs\n")
     papers = load_store(store).papers
     assert papers["less-is-more-recursive-reasoning-with-tiny-networks"] == before  # untouched
     kept = papers["tiny-recurrent-models"]
@@ -209,3 +212,137 @@ def test_real_api_files_merge_with_their_listings(tmp_path):
     merged = [p for p in with_arxiv if any(s.listing.endswith(".txt") for s in p.sources)]
     assert merged, "API records must land on the listing records of the same papers"
     assert len(papers) - count == len([p for p in with_arxiv if p not in merged])
+
+
+# --- issue 16: strict, faults, hostile store folders, merge reports --------------------------------
+
+
+def test_strict_writes_nothing_when_any_problem_was_reported(tmp_path):
+    typo = tmp_path / "2025-13-45-typo.txt"
+    shutil.copy(DAY1, typo)
+    store = tmp_path / "papers"
+    code, out, err = run([typo, DAY1], store, strict=True)
+    assert (code, out) == (1, "added 4, updated 0, unchanged 0, problems 2\n")
+    assert err == (f"{typo}:1: the file name starts with '2025-13-45', which is not a real date: ignored\n"
+                   f'{typo}:17: paper date "Nov 18" has no year and the listing\'s year is unknown (and 2 more): '
+                   "published left empty; name the file YYYY-MM-DD-....txt or pass --listed-on\n"
+                   "paperarchive ingest: nothing written: 2 problem(s) and --strict\n")
+    assert list(store.iterdir()) == []
+    assert run([DAY1], store, strict=True) == (0, "added 4, updated 0, unchanged 0, problems 0\n", "")
+    assert len(load_store(store).papers) == 4
+    # without --strict the same warning stores the good records
+    code, out, _ = run([typo], store)
+    assert (code, out) == (0, "added 0, updated 4, unchanged 0, problems 2\n")
+
+
+def test_strict_refuses_a_rename_warning(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1, DAY2, EXTRA], store)
+    before = files_of(store)
+    code, out, err = run([API / "2025-11-23.json"], store, strict=True)
+    assert (code, out) == (1, "added 0, updated 1, unchanged 0, problems 1\n")
+    assert err.endswith("whose abstract clearly differs\npaperarchive ingest: nothing written: 1 problem(s) and --strict\n")
+    assert files_of(store) == before
+
+
+def _fail_writes(monkeypatch, error: int) -> None:
+    from paperarchive import store as store_module
+
+    def refuse(phase):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(store_module, "_checkpoint", refuse)
+
+
+@pytest.mark.parametrize(("error", "reason"), [(errno.EROFS, "Read-only file system"), (errno.ENOSPC, "No space left on device")])
+def test_an_unwritable_store_is_one_line_and_a_failure(tmp_path, monkeypatch, error, reason):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    before = files_of(store)
+    _fail_writes(monkeypatch, error)
+    code, out, err = run([DAY1, DAY2], store)
+    assert (code, out) == (1, "")
+    assert err == f"paperarchive ingest: cannot write the store {store}: {reason}; nothing in it was changed\n"
+    assert files_of(store) == before
+    # nothing to write: the same listing again succeeds on a store that cannot be written
+    assert run([DAY1], store) == (0, "added 0, updated 0, unchanged 4, problems 0\n", "")
+
+
+def test_a_store_that_cannot_be_created_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    code, out, err = run([DAY1], blocker / "papers")
+    assert (code, out) == (1, "")
+    assert err == f"paperarchive ingest: cannot use the store {blocker / 'papers'}: {blocker / 'papers'}: Not a directory\n"
+
+
+def test_a_fifo_or_a_device_in_the_store_hangs_nothing(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    os.mkfifo(store / "waiting.yml")
+    os.symlink("/dev/zero", store / "endless.yml")
+    code, out, err = run([DAY2], store)
+    assert err == (f"{store}/endless.yml: not a regular file (a device): not read\n"
+                   f"{store}/waiting.yml: not a regular file (a FIFO): not read\n")
+    assert code == 1 and out.startswith("added 1, updated 3, unchanged 0, problems 2\n")
+    assert stat.S_ISFIFO((store / "waiting.yml").lstat().st_mode)  # reported, never touched
+
+
+def test_a_corrected_listing_corrects_an_implausible_stored_date(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    path = store / "tiny-recurrent-models.yml"
+    path.write_text(path.read_text("utf-8").replace("published: '2025-11-19'", "published: '2999-01-01'"), "utf-8")
+    code, out, err = run([DAY1], store)
+    assert (code, out) == (0, "added 0, updated 1, unchanged 3, problems 1\n")
+    assert err == f"{path}:5: field 'published' is not a plausible date (2999-01-01): read as unknown\n"
+    assert "published: '2025-11-19'" in path.read_text("utf-8")
+    assert run([DAY1], store) == (0, "added 0, updated 0, unchanged 4, problems 0\n", "")
+
+
+def test_swapped_titles_are_reported_and_both_papers_kept(tmp_path):
+    first, later = tmp_path / "2025-11-20.txt", tmp_path / "2025-11-21.txt"
+    alpha = ("We study alpha decay in heavy nuclei with a new detector and measure the half-lives of forty isotopes "
+             "precisely, finding two shell closures that current mean-field models fail to predict at all, and we "
+             "release the data.")
+    beta = ("A beta release of our compiler vectorizes loops automatically and speeds up twelve numerical kernels by "
+            "half, while a cost model learned from profiles decides when unrolling pays off on each target, "
+            "with no annotations.")
+    first.write_text(f"Daily Papers\n\nNov 20\n\nAlpha Models\n\n{alpha}\n\nBeta Models\n\n{beta}\n", "utf-8")
+    later.write_text(f"Daily Papers\n\nNov 21\n\nBeta Models\n\n{alpha}\n\nAlpha Models\n\n{beta}\n", "utf-8")
+    store = tmp_path / "papers"
+    run([first], store)
+    code, out, err = run([later], store)
+    assert (code, out) == (0, "added 0, updated 2, unchanged 0, problems 2\n")
+    assert err == (
+        f"{later}:5: renamed 'alpha-models' from 'Alpha Models' to 'Beta Models': its abstract matches, while the title "
+        "matches 'beta-models' ('Beta Models'), whose abstract clearly differs\n"
+        f"{later}:9: renamed 'beta-models' from 'Beta Models' to 'Alpha Models': its abstract matches, while the title "
+        "matches 'alpha-models' ('Beta Models'), another entry of this listing\n")
+    papers = load_store(store).papers
+    assert {pid: (p.title, p.abstract) for pid, p in papers.items()} == {
+        "alpha-models": ("Beta Models", alpha), "beta-models": ("Alpha Models", beta)}
+
+
+def test_symbol_titles_are_two_papers_and_the_split_is_reported(tmp_path):
+    first, later = tmp_path / "2025-11-20.txt", tmp_path / "2025-11-21.txt"
+    one = ("The dominant sequence transduction models are based on recurrent networks; we propose a new simple "
+           "architecture based solely on attention mechanisms, dispensing with recurrence and convolutions entirely.")
+    two = ("We revisit the claim that self-attention suffices and show that, without feed-forward layers and skip "
+           "connections, pure attention loses rank doubly exponentially with depth in deep transformer stacks.")
+    first.write_text(f"Daily Papers\n\nNov 20\n\nAttention Is All You Need!\n\n{one}\n\nIs P = NP?\n\nShort.\n", "utf-8")
+    later.write_text(f"Daily Papers\n\nNov 21\n\nAttention is all you need?\n\n{two}\n\nIs P ≠ NP?\n\nShort.\n", "utf-8")
+    store = tmp_path / "papers"
+    code, out, err = run([first, later], store)
+    assert (code, err) == (0, "")
+    assert out == ("added 4, updated 0, unchanged 0, problems 0\n"
+                   f"{later}:5: stored as a new paper 'attention-is-all-you-need-2': its title matches "
+                   "'attention-is-all-you-need' ('Attention Is All You Need!'), whose abstract clearly differs\n")
+    assert sorted(load_store(store).papers) == ["attention-is-all-you-need", "attention-is-all-you-need-2", "is-p-np", "is-p-np-2"]
+
+
+def test_a_paper_titled_index_gets_another_id(tmp_path):
+    listing = tmp_path / "2025-11-20.txt"
+    listing.write_text("Daily Papers\n\nNov 20\n\nIndex\n\nAn index of everything.\n", "utf-8")
+    run([listing], tmp_path / "papers")
+    assert list(load_store(tmp_path / "papers").papers) == ["index-paper"]

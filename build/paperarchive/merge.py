@@ -301,8 +301,8 @@ class _Merger:
         holder = self.claimed.get(e.listing, {}).get(pid)
         return holder is not None and holder != e
 
-    def targets(self, e: Entry) -> tuple[list[str], str | None, list[str]]:
-        """(the stored papers this entry is, the one of them matched by title alone, title matches refused)."""
+    def targets(self, e: Entry) -> tuple[list[str], str | None, list[tuple[str, str]]]:
+        """(the stored papers this entry is, the one of them matched by title alone, title matches refused and why)."""
         by_arxiv = self._live(self.by_arxiv, e.arxiv_id, lambda k, key: k.arxiv == key)
         by_abstract = self._live(self.by_abstract, _abstract_key(e.abstract), lambda k, key: k.abstract == key)
         arxiv = e.arxiv_id
@@ -317,14 +317,16 @@ class _Merger:
             arxiv = arxiv or other
         abstracts = [e.abstract, *(self.papers[pid].abstract for pid in found)]
         fitting: list[str] = []
-        refused: list[str] = []
+        refused: list[tuple[str, str]] = []
         key = title_key(e.title)
         for pid in self._live(self.by_title, key, lambda k, key: key in k.titles):
             paper = self.papers[pid]
-            if pid in found or (arxiv and paper.arxiv_id and paper.arxiv_id != arxiv) or self._claimed_by_another(pid, e):
+            if pid in found or (arxiv and paper.arxiv_id and paper.arxiv_id != arxiv):
                 continue
-            if any(abstracts_disagree(paper.abstract, text) for text in abstracts):
-                refused.append(pid)
+            if self._claimed_by_another(pid, e):
+                refused.append((pid, "another entry of this listing"))
+            elif any(abstracts_disagree(paper.abstract, text) for text in abstracts):
+                refused.append((pid, "whose abstract clearly differs"))
             else:
                 fitting.append(pid)
         if not fitting:
@@ -340,8 +342,8 @@ class _Merger:
         if not found:
             paper = _new_paper(self._new_id(e.title), e)
             if refused:
-                self._note(e, f"stored as a new paper {paper.id!r}: its title matches {_named(self.papers[refused[0]])} "
-                              "but the abstracts clearly differ")
+                other, why = refused[0]
+                self._note(e, f"stored as a new paper {paper.id!r}: its title matches {_named(self.papers[other])}, {why}")
         else:
             kept = min(found, key=lambda i: (self.papers[i].first_seen or date.min, i))
             paper = self.papers[kept]
@@ -358,13 +360,13 @@ class _Merger:
         self.claimed.setdefault(e.listing, {})[paper.id] = e
         self._index(paper)
 
-    def _report(self, e: Entry, before: Paper, after: Paper, refused: list[str]) -> None:
+    def _report(self, e: Entry, before: Paper, after: Paper, refused: list[tuple[str, str]]) -> None:
         if title_key(before.title) == title_key(after.title):
             return
         if refused:
+            other, why = refused[0]
             self._note(e, f"renamed {before.id!r} from {before.title!r} to {after.title!r}: its {_evidence(before, e)} "
-                          f"matches, while the title matches {_named(self.papers[refused[0]])}, whose abstract differs",
-                       warning=True)
+                          f"matches, while the title matches {_named(self.papers[other])}, {why}", warning=True)
         else:
             self._note(e, f"renamed {before.id!r} from {before.title!r} to {after.title!r} (same {_evidence(before, e)})")
 
