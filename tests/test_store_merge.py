@@ -245,8 +245,8 @@ def test_titles_that_differ_in_symbols_or_abstract_are_two_papers():
         "attention-is-all-you-need-2": ("Attention is all you need?", ATTENTION_2),
     }
     assert [str(n) for n in result.notes] == [
-        "2025-11-21.txt:1: stored as a new paper 'attention-is-all-you-need-2': its title matches "
-        "'attention-is-all-you-need' ('Attention Is All You Need!'), whose abstract clearly differs",
+        ("2025-11-21.txt:1: stored as a new paper 'attention-is-all-you-need-2': its title matches "
+        "'attention-is-all-you-need' ('Attention Is All You Need!'), whose abstract clearly differs"),
     ]
     # symbols are part of a title whatever the abstracts say: one abstract unknown, still two papers
     short = merge(Store(), [entry("C++ for ML", abstract="TBD."), entry("C# for ML", "2025-11-21", abstract="TBD.")])
@@ -263,10 +263,10 @@ def test_two_papers_whose_titles_swap_stay_two_each_with_its_id_and_abstract():
     }
     assert (swapped.added, swapped.updated, swapped.retired) == (0, 2, ())
     assert [(str(n), n.warning) for n in swapped.notes] == [
-        ("2025-11-21.txt:1: renamed 'alpha-models' from 'Alpha Models' to 'Beta Models': its abstract matches, "
-         "while the title matches 'beta-models' ('Beta Models'), whose abstract clearly differs", True),
-        ("2025-11-21.txt:5: renamed 'beta-models' from 'Beta Models' to 'Alpha Models': its abstract matches, "
-         "while the title matches 'alpha-models' ('Beta Models'), another entry of this listing", True),
+        (("2025-11-21.txt:1: renamed 'alpha-models' from 'Alpha Models' to 'Beta Models': its abstract matches, "
+         "while the title matches 'beta-models' ('Beta Models'), whose abstract clearly differs"), True),
+        (("2025-11-21.txt:5: renamed 'beta-models' from 'Beta Models' to 'Alpha Models': its abstract matches, "
+         "while the title matches 'alpha-models' ('Beta Models'), another entry of this listing"), True),
     ]
     # both listings again, in any order: nothing changes, nothing is reported
     again = merge(Store(papers=swapped.papers), [
@@ -291,8 +291,8 @@ def test_two_entries_of_one_listing_are_never_one_paper():
     result = merge(Store(), [entry("Introduction", abstract="TBD.", line=1), entry("introduction", abstract="TBD.", line=9)])
     assert sorted(result.papers) == ["introduction", "introduction-2"]
     assert [str(n) for n in result.notes] == [
-        "2025-11-20.txt:9: stored as a new paper 'introduction-2': its title matches 'introduction' ('Introduction'), "
-        "another entry of this listing",
+        ("2025-11-20.txt:9: stored as a new paper 'introduction-2': its title matches 'introduction' ('Introduction'), "
+        "another entry of this listing"),
     ]
     # the same listing again lands each entry on its own paper
     again = merge(Store(papers=result.papers), [entry("Introduction", abstract="TBD.", line=1),
