@@ -144,7 +144,7 @@ def load_store(folder: Path) -> Store:
             except _NotRegular as exc:
                 failures[name] = _not_regular(folder / name, exc.kind)
             except OSError as exc:
-                failures[name] = Problem(str(folder / name), 1, f"cannot read store file: {exc.strerror or exc}")
+                failures[name] = Problem(os.path.join(folder, name), 1, f"cannot read store file: {exc.strerror or exc}")
     cache = _StoreCache.open(folder, len(files))
     outcomes: dict[str, tuple[Paper | None, tuple[tuple[int, str, bool], ...]]] = {}
     unknown: list[tuple[str, bytes]] = []
@@ -169,36 +169,39 @@ def _assemble(folder, names, outcomes, failures, skipped, contents) -> Store:
     reserved: set[str] = set()
     for name in names:
         stem = name[: -len(STORE_SUFFIX)]
-        shown = str(folder / name)
         if name in skipped or name in failures:
             problems.append(skipped.get(name) or failures[name])
             reserved.add(stem)
             continue
         paper, found = outcomes[name]
-        problems.extend(Problem(shown, line, message, warning) for line, message, warning in found)
+        if found:
+            problems.extend(Problem(os.path.join(folder, name), line, message, warning) for line, message, warning in found)
         if paper is None:
             reserved.add(stem)
         elif paper.id != stem:
             line = storefile.line_of(contents[name].decode("utf-8"), "id")
-            problems.append(Problem(shown, line, f"id {paper.id!r} does not match the file name"))
+            problems.append(Problem(os.path.join(folder, name), line, f"id {paper.id!r} does not match the file name"))
             reserved.add(stem)
         else:
             papers[stem] = paper
     return Store(papers=MappingProxyType(papers), problems=tuple(problems), reserved=frozenset(reserved))
 
 
-def _store_files(folder: Path) -> tuple[dict[str, Path], dict[str, Problem]]:
+def _store_files(folder: Path) -> tuple[dict[str, str], dict[str, Problem]]:
     """The files to read (a committed batch's pending files in place of live ones), and those skipped."""
-    files: dict[str, Path] = {}
+    files: dict[str, str] = {}
     skipped: dict[str, Problem] = {}
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if not name.endswith(STORE_SUFFIX) or name.startswith("."):
                 continue
-            kind = _kind_of(Path(entry.path))
+            if entry.is_file():  # a regular file, or a link to one (no stat call for a plain file)
+                files[name] = entry.path
+                continue
+            kind = _kind_of(entry.path)
             if kind is None:
-                files[name] = Path(entry.path)
+                files[name] = entry.path
             elif kind != "missing":  # gone since the listing: nothing to read
                 skipped[name] = _not_regular(folder / name, kind)
     marker = _read_marker(folder)
@@ -207,14 +210,14 @@ def _store_files(folder: Path) -> tuple[dict[str, Path], dict[str, Problem]]:
             files.pop(name, None)
             skipped.pop(name, None)
         for name in marker["write"]:
-            pending = folder / _pending_name(name)
+            pending = os.path.join(folder, _pending_name(name))
             if _kind_of(pending) is None:
                 files[name] = pending
                 skipped.pop(name, None)
     return files, skipped
 
 
-def _kind_of(path: Path) -> str | None:
+def _kind_of(path: str) -> str | None:
     """None for a regular file (or a link to one), else what it is."""
     try:
         mode = os.stat(path).st_mode
@@ -237,14 +240,21 @@ def _not_regular(path: Path, kind: str) -> Problem:
     return Problem(str(path), 0, f"not a regular file ({kind}): not read")
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; never blocks on a FIFO swapped in after the check."""
+def _read_regular(path: str | Path) -> bytes:
+    """The bytes of a regular file; never blocks on a FIFO nor reads a device swapped in after the check."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _NotRegular("a FIFO" if stat.S_ISFIFO(mode) else "not a file")
-        return handle.read()
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular("a FIFO" if stat.S_ISFIFO(info.st_mode) else "not a file")
+        chunks = [os.read(fd, info.st_size + 1)]
+        if len(chunks[0]) <= info.st_size:
+            return chunks[0]
+        while chunks[-1]:  # a file that grew since fstat: read on to its end
+            chunks.append(os.read(fd, 1 << 16))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _parse_store_files(files: list[tuple[str, bytes]]) -> dict[str, tuple]:
