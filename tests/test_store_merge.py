@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
 from paperarchive.merge import ABSTRACT_MATCH_MIN, abstracts_disagree, merge
-from paperarchive.records import Entry, Source
+from paperarchive.records import Entry, Source, links_in
 from paperarchive.records import slug_for_title as slug
 from paperarchive.store import Store
 
@@ -348,3 +351,33 @@ def test_many_titles_sharing_their_slug_get_numbered_ids_in_order():
     assert [papers[pid].title for pid in (slug(base), f"{slug(base)}-2", f"{slug(base)}-4", f"{slug(base)}-6")] == [
         f"{base} 1", f"{base} 2", f"{base} 4", f"{base} 5"]
     assert len(papers) == 3000 and papers[f"{slug(base)}-3001"].title == f"{base} 3000" and taken not in papers
+
+
+# --- the links of a paper ------------------------------------------------------------------------------
+
+
+def _links_by_rescanning(text: str) -> tuple[str, ...]:
+    """links_in's rule, recounting the brackets at every step (the definition; quadratic)."""
+    found: list[str] = []
+    for match in re.finditer(r"https?://[^\s<>\"'`]+", text):
+        url = match.group(0)
+        while url and url[-1] in ".,;:!?)]}>'\"*_":
+            opener = {")": "(", "]": "[", "}": "{"}.get(url[-1])
+            if opener and url.count(opener) >= url.count(url[-1]):
+                break
+            url = url[:-1]
+        url = url.replace("{", "").replace("}", "")
+        if len(url) > len("https://") and url not in found:
+            found.append(url)
+    return tuple(found)
+
+
+@given(st.lists(st.sampled_from(["https://", "http://x.org/", "a", "(", ")", "[", "]", "{", "}", ".", ",", "!", " ",
+                                 "_", "*", "'", ">", "https://x.org/"]), max_size=30).map("".join))
+def test_links_are_cleaned_as_defined(text):
+    assert links_in(text) == _links_by_rescanning(text)
+
+
+def test_a_url_followed_by_many_brackets_costs_linear_time():
+    text = "Code: https://github.com/x/y_(v2)" + ")" * 200_000 + " and https://x.org/a."
+    assert links_in(text) == ("https://github.com/x/y_(v2)", "https://x.org/a")

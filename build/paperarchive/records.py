@@ -204,21 +204,30 @@ _URL_RE = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING = ".,;:!?)]}>'\"*_"
 
 
+_OPENER = {")": "(", "]": "[", "}": "{"}
+
+
 def links_in(text: str) -> tuple[str, ...]:
     """URLs in an abstract, in order, each once, cleaned of trailing punctuation and stray braces."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for match in _URL_RE.finditer(text):
         url = match.group(0)
-        while url and url[-1] in _TRAILING:
-            # keep a closing bracket that closes one opened inside the URL
-            closer = url[-1]
-            opener = {")": "(", "]": "[", "}": "{"}.get(closer)
-            if opener and url.count(opener) >= url.count(closer):
+        # brackets are counted once: each trailing character removed updates the count (linear in the URL)
+        closing = {closer: url.count(closer) for closer in _OPENER}
+        opening = {opener: url.count(opener) for opener in _OPENER.values()}  # never trailing: never removed
+        end = len(url)
+        while end and url[end - 1] in _TRAILING:
+            # keep a closing bracket that closes one opened inside the URL (openers are never trailing)
+            closer = url[end - 1]
+            opener = _OPENER.get(closer)
+            if opener and opening[opener] >= closing[closer]:
                 break
-            url = url[:-1]
-        url = url.replace("{", "").replace("}", "")
-        if len(url) > len("https://") and url not in found:
-            found.append(url)
+            if opener:
+                closing[closer] -= 1
+            end -= 1
+        url = url[:end].replace("{", "").replace("}", "")
+        if len(url) > len("https://"):
+            found.setdefault(url, None)
     return tuple(found)
 
 
