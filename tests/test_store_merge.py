@@ -381,3 +381,11 @@ def test_links_are_cleaned_as_defined(text):
 def test_a_url_followed_by_many_brackets_costs_linear_time():
     text = "Code: https://github.com/x/y_(v2)" + ")" * 200_000 + " and https://x.org/a."
     assert links_in(text) == ("https://github.com/x/y_(v2)", "https://x.org/a")
+
+
+def test_one_listing_given_twice_lands_on_the_same_papers():
+    # e.g. an old and a corrected save of one day, from two folders, in one ingest
+    first = [entry("Alpha", line=1, comments=1), entry("Beta", line=5)]
+    corrected = [entry("Alpha", line=1, comments=2), entry("Beta", line=5)]
+    result = merge(Store(), first + corrected)
+    assert sorted(result.papers) == ["alpha", "beta"] and result.notes == ()

@@ -272,7 +272,7 @@ class _Merger:
         self.touched: set[str] = set()
         self.retired: list[str] = []
         self.notes: list[MergeNote] = []
-        self.claimed: dict[str, dict[str, Entry]] = {}  # listing -> paper id -> the entry of it there
+        self.claimed: dict[str, dict[str, int]] = {}  # listing -> paper id -> the line of its entry there
         self.keys: dict[str, _Keys] = {}  # as last indexed
         self.indexed: dict[str, tuple[tuple[str, ...], str]] = {}  # id -> (titles, abstract) as last indexed
         for paper in self.papers.values():
@@ -298,8 +298,9 @@ class _Merger:
         return [i for i in index.get(key, ()) if i in self.papers and has(self.keys[i], key)]
 
     def _claimed_by_another(self, pid: str, e: Entry) -> bool:
-        holder = self.claimed.get(e.listing, {}).get(pid)
-        return holder is not None and holder != e
+        # an entry is its place in its listing: the same listing given twice lands on the same papers
+        line = self.claimed.get(e.listing, {}).get(pid)
+        return line is not None and line != e.line
 
     def targets(self, e: Entry) -> tuple[list[str], str | None, list[tuple[str, str]]]:
         """(the stored papers this entry is, the one of them matched by title alone, title matches refused and why)."""
@@ -357,7 +358,7 @@ class _Merger:
             self._report(e, before, paper, refused)
         self.papers[paper.id] = paper
         self.touched.add(paper.id)
-        self.claimed.setdefault(e.listing, {})[paper.id] = e
+        self.claimed.setdefault(e.listing, {})[paper.id] = e.line
         self._index(paper)
 
     def _report(self, e: Entry, before: Paper, after: Paper, refused: list[tuple[str, str]]) -> None:
