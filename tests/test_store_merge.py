@@ -334,6 +334,8 @@ def test_clearly_different_abstracts():
     assert abstracts_disagree(P_EQ_NP, P_NEQ_NP)
     assert not abstracts_disagree(P_EQ_NP, P_EQ_NP.replace("explicitly", "tightly").replace("We give", "We present"))
     assert not abstracts_disagree(P_EQ_NP, "Short.")  # too short to tell
+    truncated = " ".join(LONG.split()[:25]) + " …"  # a listing that cut the abstract short
+    assert not abstracts_disagree(truncated, LONG)
     assert not abstracts_disagree(P_EQ_NP, "")
 
 
