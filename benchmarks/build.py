@@ -17,7 +17,7 @@ Every measured run is a fresh process, as a user runs it:
 * bare MkDocs: ``mkdocs build`` of the same pages, written to disk by ``paperarchive generate``
   (untimed), with the same mkdocs.yml through INHERIT (the same theme and the same paperarchive
   plugin), i.e. what MkDocs itself costs on one core. The ratio build / bare is the budget line.
-* caches (records.py: the store's parse cache; topics.py: each paper's topics; related.py:
+* caches (store.py: the store's parse cache; topics.py: each paper's topics; related.py:
   the related papers of an unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
   measured cold (an empty cache folder per run: a fresh CI machine) and warm (a rebuild of the
   same store, as on a developer's machine or with the folder kept between CI runs).

@@ -28,7 +28,8 @@ def main() -> int:
     parser.add_argument("--skip-search", action="store_true", help="leave out the search index (times our stage alone)")
     args = parser.parse_args()
 
-    from paperarchive import ingest, pages as site_pages, records, related, site
+    from paperarchive import ingest, pages as site_pages, related, site
+    from paperarchive import store as paper_store
     from paperarchive.sitemodel import RELATED_COUNT, SiteIdentity, build_context
 
     if args.skip_search:
@@ -47,7 +48,7 @@ def main() -> int:
         ingest_s = time.perf_counter() - t
 
         t = time.perf_counter()
-        papers = tuple(records.load_store(store).papers.values())
+        papers = tuple(paper_store.load_store(store).papers.values())
         load_s = time.perf_counter() - t
         taxonomy = site.load_taxonomy_for(ROOT / "mkdocs.yml")
         t = time.perf_counter()

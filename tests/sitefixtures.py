@@ -6,7 +6,8 @@ from __future__ import annotations
 import yaml
 from conftest import FIXTURES
 from paperarchive import related, topics
-from paperarchive.records import Paper, paper_from_dict
+from paperarchive.records import Paper
+from paperarchive.storefile import paper_from_dict
 from paperarchive.sitemodel import PER_PAGE, RELATED_COUNT, SiteIdentity, build_context
 
 SITE_FIXTURES = FIXTURES / "site"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, require_shared
 from paperarchive.ingest import ingest_files, is_api_json
-from paperarchive.records import fold_title, load_store
+from paperarchive.records import fold_title
+from paperarchive.store import load_store
 
 LISTINGS = FIXTURES / "store" / "listings"
 API = FIXTURES / "store" / "api"
@@ -36,7 +39,10 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def test_two_listings_merge_into_one_record_per_paper(tmp_path):
     store = tmp_path / "papers"
-    assert run([DAY1, DAY2], store) == (0, "added 5, updated 0, unchanged 0, problems 0\n", "")
+    summary = ("added 5, updated 0, unchanged 0, problems 0\n"
+               f"{DAY2}:23: renamed 'graph-transformers-revisited' from 'Graph Transformers Revisited' "
+               "to 'Graph Transformers Revisited: Random Walks Are All You Need' (same abstract)\n")
+    assert run([DAY1, DAY2], store) == (0, summary, "")
     papers = load_store(store).papers
     assert sorted(papers) == ["cafe-models", "cafe-models-2", "graph-transformers-revisited",
                               "sparse-mixtures-of-experts-at-scale", "tiny-recurrent-models"]
@@ -47,7 +53,7 @@ def test_two_listings_merge_into_one_record_per_paper(tmp_path):
     assert (tiny.authors_count, str(tiny.published), tiny.comments) == (4, "2025-11-19", 0)
     graph = papers["graph-transformers-revisited"]  # title corrected, same abstract: same id
     assert graph.title == "Graph Transformers Revisited: Random Walks Are All You Need"
-    assert (str(graph.published), graph.comments) == ("2025-11-17", 1)
+    assert (str(graph.published), graph.comments) == ("2025-11-16", 1)  # the later listing's date
     assert graph.links == ("https://example.org/gt",)
     assert papers["cafe-models-2"].title == "Café Models"
 
@@ -67,22 +73,33 @@ def test_second_ingest_changes_no_byte_and_writes_no_file(tmp_path):
     run([DAY1, DAY2, EXTRA, *sorted(API.iterdir())], store)
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in store.iterdir()}
     code, out, err = run([DAY2, DAY1, EXTRA, *sorted(API.iterdir())], store)
-    assert (code, out, err) == (0, "added 0, updated 0, unchanged 5, problems 0\n", "")
+    assert (code, out, err) == (0, "added 0, updated 0, unchanged 6, problems 0\n", "")
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in store.iterdir()} == before
 
 
-def test_api_record_ties_two_records_into_one_and_the_retired_id_becomes_an_alias(tmp_path):
+def test_an_api_record_whose_abstract_and_title_name_two_papers_renames_the_abstracts_paper(tmp_path):
+    # "Tiny Recurrent Models" and "Less is More..." (each with its own abstract) are two papers; the API
+    # record carries the first one's abstract under the second one's title: the abstract wins.
     store = tmp_path / "papers"
     run([DAY1, DAY2, EXTRA], store)
-    assert {"tiny-recurrent-models.yml", "less-is-more-recursive-reasoning-with-tiny-networks.yml"} <= set(files_of(store))
-    code, out, _ = run([API / "2025-11-23.json"], store)
-    assert (code, out) == (0, "added 0, updated 1, unchanged 0, problems 0\n")
-    assert "less-is-more-recursive-reasoning-with-tiny-networks.yml" not in files_of(store)
-    kept = load_store(store).papers["tiny-recurrent-models"]
-    assert kept.aliases == ("less-is-more-recursive-reasoning-with-tiny-networks",)
+    before = load_store(store).papers["less-is-more-recursive-reasoning-with-tiny-networks"]
+    code, out, err = run([API / "2025-11-23.json"], store)
+    assert (code, out) == (0, "added 0, updated 1, unchanged 0, problems 1\n")
+    assert err == (f"{API / '2025-11-23.json'}:2: renamed 'tiny-recurrent-models' from 'Tiny Recurrent Models' to "
+                   "'Less is More: Recursive Reasoning with Tiny Networks': its abstract matches, while the title matches "
+                   "'less-is-more-recursive-reasoning-with-tiny-networks' ('Less is More: Recursive Reasoning with Tiny "
+                   "Networks'), whose abstract clearly differs\n")
+    papers = load_store(store).papers
+    assert papers["less-is-more-recursive-reasoning-with-tiny-networks"] == before  # untouched
+    kept = papers["tiny-recurrent-models"]
+    assert kept.former_titles == ("Tiny Recurrent Models",) and kept.aliases == ()
     assert (kept.arxiv_id, kept.authors, kept.upvotes) == ("2511.04321", ("Ada Lovelace", "Alan Turing"), 42)
-    assert (kept.comments, kept.organization, kept.github) == (3, "Samsung SAIL", "https://github.com/example/trm")
-    run([API / "2025-11-24.json"], store)  # matched by arXiv id only: the title follows, the id stays
+    assert (kept.comments, kept.organization, kept.github) == (3, None, "https://github.com/example/trm")
+    code, out, err = run([API / "2025-11-24.json"], store)  # matched by arXiv id only: the title follows, the id stays
+    assert (code, err) == (0, "")
+    assert out == ("added 0, updated 1, unchanged 0, problems 0\n"
+                   f"{API / '2025-11-24.json'}:2: renamed 'tiny-recurrent-models' from 'Less is More: Recursive Reasoning "
+                   "with Tiny Networks' to 'TRM: Recursive Reasoning with Tiny Networks' (same arXiv id)\n")
     kept = load_store(store).papers["tiny-recurrent-models"]
     assert (kept.title, kept.upvotes, kept.comments) == ("TRM: Recursive Reasoning with Tiny Networks", 57, 3)
 
@@ -107,7 +124,7 @@ def test_a_corrupt_store_file_is_reported_and_preserved(tmp_path):
     code, out, err = run([DAY1, DAY2], store)
     assert code == 1
     assert err == f"{store}/cafe-models.yml:3: not valid YAML: found unexpected end of stream\n"
-    assert out == "added 2, updated 3, unchanged 0, problems 1\n"
+    assert out.splitlines()[0] == "added 2, updated 3, unchanged 0, problems 1"
     assert (store / "cafe-models.yml").read_text("utf-8") == damaged
     assert load_store(store).papers["cafe-models-2"].title == "Cafe Models"
 
@@ -158,7 +175,7 @@ def test_json_named_txt_is_read_as_api(tmp_path):
 
 def test_seeds_give_one_record_per_distinct_title(tmp_path):
     seeds = sorted((ROOT / "content" / "listings").glob("*.txt"))
-    code, out, _ = run(seeds, tmp_path / "papers")
+    _, out, _ = run(seeds, tmp_path / "papers")
     assert out == "added 434, updated 0, unchanged 0, problems 0\n"
     assert run(seeds, tmp_path / "papers")[1] == "added 0, updated 0, unchanged 434, problems 0\n"
 
@@ -168,7 +185,7 @@ def test_corpus_slice_gives_one_record_per_distinct_folded_title(corpus, tmp_pat
     listings = sorted((corpus / "listings").glob("*.txt"))[::20]
     names = {p.name for p in listings}
     truth = [r for r in map(json.loads, (corpus / "expected.jsonl").read_text("utf-8").splitlines()) if r["listing"] in names]
-    code, out, err = run(listings, tmp_path / "papers")
+    code, _, err = run(listings, tmp_path / "papers")
     assert (code, err) == (0, "")
     papers = load_store(tmp_path / "papers").papers
     assert len(papers) == len({fold_title(r["title"]) for r in truth})
@@ -195,3 +212,137 @@ def test_real_api_files_merge_with_their_listings(tmp_path):
     merged = [p for p in with_arxiv if any(s.listing.endswith(".txt") for s in p.sources)]
     assert merged, "API records must land on the listing records of the same papers"
     assert len(papers) - count == len([p for p in with_arxiv if p not in merged])
+
+
+# --- issue 16: strict, faults, hostile store folders, merge reports --------------------------------
+
+
+def test_strict_writes_nothing_when_any_problem_was_reported(tmp_path):
+    typo = tmp_path / "2025-13-45-typo.txt"
+    shutil.copy(DAY1, typo)
+    store = tmp_path / "papers"
+    code, out, err = run([typo, DAY1], store, strict=True)
+    assert (code, out) == (1, "added 4, updated 0, unchanged 0, problems 2\n")
+    assert err == (f"{typo}:1: the file name starts with '2025-13-45', which is not a real date: ignored\n"
+                   f'{typo}:17: paper date "Nov 18" has no year and the listing\'s year is unknown (and 2 more): '
+                   "published left empty; name the file YYYY-MM-DD-....txt or pass --listed-on\n"
+                   "paperarchive ingest: nothing written: 2 problem(s) and --strict\n")
+    assert list(store.iterdir()) == []
+    assert run([DAY1], store, strict=True) == (0, "added 4, updated 0, unchanged 0, problems 0\n", "")
+    assert len(load_store(store).papers) == 4
+    # without --strict the same warning stores the good records
+    code, out, _ = run([typo], store)
+    assert (code, out) == (0, "added 0, updated 4, unchanged 0, problems 2\n")
+
+
+def test_strict_refuses_a_rename_warning(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1, DAY2, EXTRA], store)
+    before = files_of(store)
+    code, out, err = run([API / "2025-11-23.json"], store, strict=True)
+    assert (code, out) == (1, "added 0, updated 1, unchanged 0, problems 1\n")
+    assert err.endswith("whose abstract clearly differs\npaperarchive ingest: nothing written: 1 problem(s) and --strict\n")
+    assert files_of(store) == before
+
+
+def _fail_writes(monkeypatch, error: int) -> None:
+    from paperarchive import store as store_module
+
+    def refuse(phase):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(store_module, "_checkpoint", refuse)
+
+
+@pytest.mark.parametrize(("error", "reason"), [(errno.EROFS, "Read-only file system"), (errno.ENOSPC, "No space left on device")])
+def test_an_unwritable_store_is_one_line_and_a_failure(tmp_path, monkeypatch, error, reason):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    before = files_of(store)
+    _fail_writes(monkeypatch, error)
+    code, out, err = run([DAY1, DAY2], store)
+    assert (code, out) == (1, "")
+    assert err == f"paperarchive ingest: cannot write the store {store}: {reason}; nothing in it was changed\n"
+    assert files_of(store) == before
+    # nothing to write: the same listing again succeeds on a store that cannot be written
+    assert run([DAY1], store) == (0, "added 0, updated 0, unchanged 4, problems 0\n", "")
+
+
+def test_a_store_that_cannot_be_created_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    code, out, err = run([DAY1], blocker / "papers")
+    assert (code, out) == (1, "")
+    assert err == f"paperarchive ingest: cannot use the store {blocker / 'papers'}: {blocker / 'papers'}: Not a directory\n"
+
+
+def test_a_fifo_or_a_device_in_the_store_hangs_nothing(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    os.mkfifo(store / "waiting.yml")
+    os.symlink("/dev/zero", store / "endless.yml")
+    code, out, err = run([DAY2], store)
+    assert err == (f"{store}/endless.yml: not a regular file (a device): not read\n"
+                   f"{store}/waiting.yml: not a regular file (a FIFO): not read\n")
+    assert code == 1 and out.startswith("added 1, updated 3, unchanged 0, problems 2\n")
+    assert stat.S_ISFIFO((store / "waiting.yml").lstat().st_mode)  # reported, never touched
+
+
+def test_a_corrected_listing_corrects_an_implausible_stored_date(tmp_path):
+    store = tmp_path / "papers"
+    run([DAY1], store)
+    path = store / "tiny-recurrent-models.yml"
+    path.write_text(path.read_text("utf-8").replace("published: '2025-11-19'", "published: '2999-01-01'"), "utf-8")
+    code, out, err = run([DAY1], store)
+    assert (code, out) == (0, "added 0, updated 1, unchanged 3, problems 1\n")
+    assert err == f"{path}:5: field 'published' is not a plausible date (2999-01-01): read as unknown\n"
+    assert "published: '2025-11-19'" in path.read_text("utf-8")
+    assert run([DAY1], store) == (0, "added 0, updated 0, unchanged 4, problems 0\n", "")
+
+
+def test_swapped_titles_are_reported_and_both_papers_kept(tmp_path):
+    first, later = tmp_path / "2025-11-20.txt", tmp_path / "2025-11-21.txt"
+    alpha = ("We study alpha decay in heavy nuclei with a new detector and measure the half-lives of forty isotopes "
+             "precisely, finding two shell closures that current mean-field models fail to predict at all, and we "
+             "release the data.")
+    beta = ("A beta release of our compiler vectorizes loops automatically and speeds up twelve numerical kernels by "
+            "half, while a cost model learned from profiles decides when unrolling pays off on each target, "
+            "with no annotations.")
+    first.write_text(f"Daily Papers\n\nNov 20\n\nAlpha Models\n\n{alpha}\n\nBeta Models\n\n{beta}\n", "utf-8")
+    later.write_text(f"Daily Papers\n\nNov 21\n\nBeta Models\n\n{alpha}\n\nAlpha Models\n\n{beta}\n", "utf-8")
+    store = tmp_path / "papers"
+    run([first], store)
+    code, out, err = run([later], store)
+    assert (code, out) == (0, "added 0, updated 2, unchanged 0, problems 2\n")
+    assert err == (
+        f"{later}:5: renamed 'alpha-models' from 'Alpha Models' to 'Beta Models': its abstract matches, while the title "
+        "matches 'beta-models' ('Beta Models'), whose abstract clearly differs\n"
+        f"{later}:9: renamed 'beta-models' from 'Beta Models' to 'Alpha Models': its abstract matches, while the title "
+        "matches 'alpha-models' ('Beta Models'), another entry of this listing\n")
+    papers = load_store(store).papers
+    assert {pid: (p.title, p.abstract) for pid, p in papers.items()} == {
+        "alpha-models": ("Beta Models", alpha), "beta-models": ("Alpha Models", beta)}
+
+
+def test_symbol_titles_are_two_papers_and_the_split_is_reported(tmp_path):
+    first, later = tmp_path / "2025-11-20.txt", tmp_path / "2025-11-21.txt"
+    one = ("The dominant sequence transduction models are based on recurrent networks; we propose a new simple "
+           "architecture based solely on attention mechanisms, dispensing with recurrence and convolutions entirely.")
+    two = ("We revisit the claim that self-attention suffices and show that, without feed-forward layers and skip "
+           "connections, pure attention loses rank doubly exponentially with depth in deep transformer stacks.")
+    first.write_text(f"Daily Papers\n\nNov 20\n\nAttention Is All You Need!\n\n{one}\n\nIs P = NP?\n\nShort.\n", "utf-8")
+    later.write_text(f"Daily Papers\n\nNov 21\n\nAttention is all you need?\n\n{two}\n\nIs P ≠ NP?\n\nShort.\n", "utf-8")
+    store = tmp_path / "papers"
+    code, out, err = run([first, later], store)
+    assert (code, err) == (0, "")
+    assert out == ("added 4, updated 0, unchanged 0, problems 0\n"
+                   f"{later}:5: stored as a new paper 'attention-is-all-you-need-2': its title matches "
+                   "'attention-is-all-you-need' ('Attention Is All You Need!'), whose abstract clearly differs\n")
+    assert sorted(load_store(store).papers) == ["attention-is-all-you-need", "attention-is-all-you-need-2", "is-p-np", "is-p-np-2"]
+
+
+def test_a_paper_titled_index_gets_another_id(tmp_path):
+    listing = tmp_path / "2025-11-20.txt"
+    listing.write_text("Daily Papers\n\nNov 20\n\nIndex\n\nAn index of everything.\n", "utf-8")
+    run([listing], tmp_path / "papers")
+    assert list(load_store(tmp_path / "papers").papers) == ["index-paper"]

@@ -451,7 +451,7 @@ def test_plots_and_feed_links_sit_on_home_days_and_topic_pages(pages):
 
 def _store_of(tmp_path, files):
     from paperarchive import ingest
-    from paperarchive.records import load_store
+    from paperarchive.store import load_store
 
     store = tmp_path / "store"
     ingest.ingest_files(sorted(files), store=store, listed_on=None, strict=False, out=io.StringIO())

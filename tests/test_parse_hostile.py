@@ -250,7 +250,7 @@ def test_a_file_name_that_is_not_utf8_gives_valid_text_everywhere(tmp_path):
 
 def test_ingest_stores_a_listing_whose_name_is_not_utf8(tmp_path, monkeypatch):
     from paperarchive.ingest import ingest_files
-    from paperarchive.records import load_store
+    from paperarchive.store import load_store
 
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path / "cache"))
     raw = os.fsencode(tmp_path) + b"/2025-11-25-\xff.txt"

@@ -79,7 +79,8 @@ import io  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 
-from paperarchive import processes, records, site  # noqa: E402
+from paperarchive import processes, site, storefile  # noqa: E402
+from paperarchive import store as paper_store  # noqa: E402
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["forked", "inline"])
@@ -117,9 +118,9 @@ def _store_with_problems(folder):
     """20 good papers, one file that is not YAML, one whose id does not match its name."""
     folder.mkdir()
     for paper in synthetic_papers(20):
-        (folder / f"{paper.id}.yml").write_text(records.dump_paper_yaml(paper), "utf-8")
+        (folder / f"{paper.id}.yml").write_text(storefile.dump_paper_yaml(paper), "utf-8")
     (folder / "broken.yml").write_text("id: broken\ntitle: [unclosed\n", "utf-8")
-    (folder / "other.yml").write_text(records.dump_paper_yaml(synthetic_papers(1)[0]), "utf-8")
+    (folder / "other.yml").write_text(storefile.dump_paper_yaml(synthetic_papers(1)[0]), "utf-8")
     return folder
 
 
@@ -127,34 +128,34 @@ def test_a_forked_store_parse_reads_exactly_what_one_process_reads(tmp_path, mon
     folder = _store_with_problems(tmp_path / "papers")
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
     monkeypatch.setenv("PAPERARCHIVE_JOBS", "1")
-    serial = records.load_store(folder)
+    serial = paper_store.load_store(folder)
     assert len(serial.papers) == 20 and len(serial.problems) == 2
     monkeypatch.delenv("PAPERARCHIVE_JOBS")
-    monkeypatch.setattr(records, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(paper_store, "PARALLEL_PARSE_MIN", 2)
     monkeypatch.setattr(processes, "fork_allowed", lambda: True)  # even under a threaded test runner
     forks = []
     real_fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
-    forked = records.load_store(folder)
+    forked = paper_store.load_store(folder)
     assert forks == [1]
     assert forked == serial  # papers, problems (same order, same lines) and reserved ids
 
 
 def test_the_parse_cache_gives_back_every_field_exactly(tmp_path, monkeypatch):
-    monkeypatch.setattr(records, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr(paper_store, "CACHE_MIN_PAPERS", 1)
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "papers"
     folder.mkdir()
     papers = fixture_papers()
     for paper in papers:
-        (folder / f"{paper.id}.yml").write_text(records.dump_paper_yaml(paper), "utf-8")
-    first = records.load_store(folder)
+        (folder / f"{paper.id}.yml").write_text(storefile.dump_paper_yaml(paper), "utf-8")
+    first = paper_store.load_store(folder)
     assert list((tmp_path / "cache").iterdir()), "the cache was written"
-    monkeypatch.setattr(records, "load_paper_yaml", lambda text: pytest.fail("parsed although cached"))
-    again = records.load_store(folder)
+    monkeypatch.setattr(storefile, "read_paper_file", lambda text: pytest.fail("parsed although cached"))
+    again = paper_store.load_store(folder)
     assert again == first and dict(again.papers) == {p.id: p for p in papers}
     for paper in papers:
-        assert records._paper_of_row(marshal.loads(marshal.dumps(records._row_of(paper)))) == paper
+        assert storefile.paper_of_row(marshal.loads(marshal.dumps(storefile.row_of(paper)))) == paper
 
 
 def test_remembered_topics_equal_the_matcher_and_are_not_matched_again(tmp_path, monkeypatch):

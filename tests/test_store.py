@@ -5,32 +5,31 @@ Golden file: tests/fixtures/store/golden/paper.yml (regenerate: UPDATE_GOLDEN=1 
 
 from __future__ import annotations
 
+import errno
 import os
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import FIXTURES
-from paperarchive.records import (
+from paperarchive.merge import merge
+from paperarchive.records import Entry, Paper, Source, fold_title
+from paperarchive.store import (
     COMMIT_MARKER,
-    Entry,
-    Paper,
-    Source,
     Store,
-    StoreFormatError,
-    _fold_fast,
-    dump_paper_yaml,
-    fold_title,
-    load_paper_yaml,
     load_store,
-    merge,
-    paper_from_dict,
-    paper_to_dict,
     recover_store,
     save_store,
+)
+from paperarchive.storefile import (
+    StoreFormatError,
+    dump_paper_yaml,
+    load_paper_yaml,
+    paper_from_dict,
+    paper_to_dict,
 )
 
 GOLDEN = FIXTURES / "store" / "golden" / "paper.yml"
@@ -123,9 +122,14 @@ def test_hostile_text_round_trips_exactly(value):
     assert dumped.count("\n") == dumped.rstrip("\n").count("\n") + 1  # exactly one final newline
 
 
+def _fold_by_character(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
 @given(hostile_text)
-def test_fast_fold_is_fold_title(value):
-    assert _fold_fast(value) == fold_title(value)
+def test_fold_title_folds_every_character_that_is_not_a_letter_or_digit(value):
+    assert fold_title(value) == _fold_by_character(value)
 
 
 def test_dump_is_the_golden_file():
@@ -227,7 +231,7 @@ def test_unreadable_store_file_is_reported_kept_and_its_id_reserved(tmp_path):
 
 
 def test_cache_never_disagrees_with_the_files(tmp_path, monkeypatch):
-    monkeypatch.setattr("paperarchive.records.CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr("paperarchive.store.CACHE_MIN_PAPERS", 1)
     folder = tmp_path / "papers"
     result = merge(Store(), [_entry("Alpha")])
     save_store(folder, Store(), result)
@@ -241,7 +245,7 @@ def test_cache_never_disagrees_with_the_files(tmp_path, monkeypatch):
 
 
 def test_corrupt_cache_is_ignored(tmp_path, monkeypatch):
-    monkeypatch.setattr("paperarchive.records.CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr("paperarchive.store.CACHE_MIN_PAPERS", 1)
     folder = tmp_path / "papers"
     save_store(folder, Store(), merge(Store(), [_entry("Alpha")]))
     for cached in (tmp_path / "cache").iterdir():
@@ -283,3 +287,145 @@ def test_uncommitted_batch_is_ignored_and_recovery_drops_it(tmp_path):
 
 def test_missing_store_folder_is_an_empty_store(tmp_path):
     assert load_store(tmp_path / "nowhere") == Store()
+
+
+def test_aliases_must_be_ids_like_the_id(tmp_path):
+    text = "id: p\ntitle: t\nabstract: a\naliases:\n- old-id\n- Old Title\n"
+    with pytest.raises(StoreFormatError) as caught:
+        load_paper_yaml(text)
+    assert (caught.value.line, caught.value.message) == (6, "field 'aliases' holds a value that is not a valid id: 'Old Title'")
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "p.yml").write_text(text, "utf-8")
+    store = load_store(folder)
+    assert [str(p) for p in store.problems] == [f"{folder}/p.yml:6: field 'aliases' holds a value that is not a valid id: 'Old Title'"]
+    assert store.papers == {} and store.reserved == {"p"}
+
+
+@pytest.mark.parametrize(
+    ("field_text", "line", "message"),
+    [
+        ("published: '2999-01-01'\n", 4, "field 'published' is not a plausible date (2999-01-01): read as unknown"),
+        ("published: 2107-01-01\n", 4, "field 'published' is not a plausible date (2107-01-01): read as unknown"),
+        ("published: '0001-01-01'\n", 4, "field 'published' is not a plausible date (0001-01-01): read as unknown"),
+        ("published: '0000-01-01'\n", 4, "field 'published' is not a plausible date (0000-01-01): read as unknown"),
+        ("published: '12025-01-01'\n", 4, "field 'published' is not a plausible date (12025-01-01): read as unknown"),
+        ("first_seen: '1989-12-31'\n", 4, "field 'first_seen' is not a plausible date (1989-12-31): read as unknown"),
+        ("sources:\n- listing: a.txt\n  listed: '2025-11-20'\n- listing: b.txt\n  listed: '2205-11-25'\n", 8,
+         "field 'listed' is not a plausible date (2205-11-25): read as unknown"),
+    ],
+)
+def test_an_implausible_date_is_read_as_unknown_with_a_warning(tmp_path, field_text, line, message):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "p.yml").write_text(f"id: p\ntitle: t\nabstract: a\n{field_text}", "utf-8")
+    store = load_store(folder)
+    assert [(str(p), p.warning) for p in store.problems] == [(f"{folder}/p.yml:{line}: {message}", True)]
+    paper = store.papers["p"]
+    assert paper.published is None and paper.first_seen is None
+    assert [s.listed for s in paper.sources] in ([], [date(2025, 11, 20), None])
+
+
+def test_a_date_no_calendar_has_is_refused():
+    with pytest.raises(StoreFormatError) as caught:
+        load_paper_yaml("id: p\ntitle: t\nabstract: a\npublished: '2025-13-40'\n")
+    assert (caught.value.line, caught.value.message) == (4, "field 'published' must be a YYYY-MM-DD date or null")
+
+
+def test_an_unquoted_date_like_title_stays_text():
+    assert load_paper_yaml("id: p\ntitle: 2025-11-20\nabstract: a\npublished: 2025-11-18\n").title == "2025-11-20"
+
+
+def test_only_regular_files_are_read(tmp_path):
+    folder = tmp_path / "papers"
+    save_store(folder, Store(), merge(Store(), [_entry("Alpha")]))
+    os.mkfifo(folder / "fifo.yml")
+    os.symlink("/dev/zero", folder / "zero.yml")
+    os.symlink(folder / "alpha.yml", folder / "linked.yml")  # a link to a regular file is read
+    os.symlink(folder / "nowhere", folder / "broken.yml")
+    (folder / "folder.yml").mkdir()
+    store = load_store(folder)
+    assert [str(p) for p in store.problems] == [
+        f"{folder}/broken.yml: not a regular file (a link to nothing): not read",
+        f"{folder}/fifo.yml: not a regular file (a FIFO): not read",
+        f"{folder}/folder.yml: not a regular file (a folder): not read",
+        f"{folder}/linked.yml:1: id 'alpha' does not match the file name",
+        f"{folder}/zero.yml: not a regular file (a device): not read",
+    ]
+    assert list(store.papers) == ["alpha"] and store.reserved == {"broken", "fifo", "folder", "linked", "zero"}
+
+
+def test_a_fifo_as_commit_marker_or_pending_file_blocks_nothing(tmp_path):
+    folder = tmp_path / "papers"
+    save_store(folder, Store(), merge(Store(), [_entry("Alpha")]))
+    os.mkfifo(folder / COMMIT_MARKER)
+    assert list(load_store(folder).papers) == ["alpha"]
+    os.unlink(folder / COMMIT_MARKER)
+    (folder / COMMIT_MARKER).write_text('{"write": ["alpha.yml"], "remove": []}', "utf-8")
+    os.mkfifo(folder / ".alpha.yml.pending")
+    assert list(load_store(folder).papers) == ["alpha"]  # the live file stands in for a pending one that is no file
+    recover_store(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["alpha.yml"]
+
+
+def _failing_at(monkeypatch, phase: str, number: int, error: int) -> None:
+    """The save's N-th step of ``phase`` fails with OSError ``error`` (a full disk, a read-only file system)."""
+    from paperarchive import store as store_module
+
+    seen = []
+
+    def checkpoint(name):
+        if name == phase:
+            seen.append(name)
+            if len(seen) >= number:
+                raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(store_module, "_checkpoint", checkpoint)
+
+
+def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    from paperarchive.store import StoreWriteError
+
+    folder = tmp_path / "papers"
+    save_store(folder, Store(), merge(Store(), [_entry("Alpha"), _entry("Beta")]))
+    before = _snapshot(folder)
+    store = load_store(folder)
+    _failing_at(monkeypatch, "pending", 2, errno.ENOSPC)
+    with pytest.raises(StoreWriteError) as caught:
+        save_store(folder, store, merge(store, [_entry("Alpha", "2025-11-21", comments=1), _entry("Gamma")]))
+    assert str(caught.value) == f"cannot write the store {folder}: No space left on device; nothing in it was changed"
+    assert _snapshot(folder) == before
+
+
+def test_a_failure_after_the_commit_point_is_completed_by_the_next_ingest(tmp_path, monkeypatch):
+    from paperarchive.store import StoreWriteError
+
+    folder = tmp_path / "papers"
+    save_store(folder, Store(), merge(Store(), [_entry("Alpha"), _entry("Beta")]))
+    store = load_store(folder)
+    result = merge(store, [_entry("Alpha", "2025-11-21", comments=1), _entry("Gamma")])
+    _failing_at(monkeypatch, "rename", 2, errno.EIO)
+    with pytest.raises(StoreWriteError) as caught:
+        save_store(folder, store, result)
+    assert str(caught.value) == (f"cannot write the store {folder}: Input/output error; "
+                                 "its new state is committed and the next ingest completes it")
+    assert dict(load_store(folder).papers) == dict(result.papers)
+    recover_store(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["alpha.yml", "beta.yml", "gamma.yml"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder: the ingest tests simulate it")
+def test_a_read_only_store_loads_and_refuses_writes(tmp_path):
+    from paperarchive.store import StoreWriteError
+
+    folder = tmp_path / "papers"
+    save_store(folder, Store(), merge(Store(), [_entry("Alpha")]))
+    folder.chmod(0o555)
+    try:
+        store = load_store(folder)
+        assert list(store.papers) == ["alpha"] and store.problems == ()
+        assert save_store(folder, store, merge(store, [_entry("Alpha")])) == 0
+        with pytest.raises(StoreWriteError, match="Permission denied; nothing in it was changed"):
+            save_store(folder, store, merge(store, [_entry("Beta")]))
+    finally:
+        folder.chmod(0o755)

@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from paperarchive.records import load_store
+from paperarchive.store import load_store
 
 PAPERS = 300
 
@@ -56,7 +55,7 @@ def ingest(files, store: Path, kill_at: str | None = None, **popen) -> subproces
     command = [sys.executable, "-m", "paperarchive", "ingest", "--store", str(store), *map(str, files)]
     if popen:
         return subprocess.Popen(command, env=env, **popen)
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -108,7 +107,7 @@ def logical_of(base: Path, files: dict[str, bytes]) -> dict:
     ],
 )
 def test_killed_at_each_step_of_the_save(scenario, tmp_path, kill_at, expected):
-    base, files, before, _ = scenario
+    _, files, before, _ = scenario
     store = tmp_path / "papers"
     store.mkdir()
     for name, data in before.items():
@@ -121,7 +120,7 @@ def test_killed_at_each_step_of_the_save(scenario, tmp_path, kill_at, expected):
 
 
 def test_killed_at_random_moments(scenario, tmp_path):
-    base, files, before, after = scenario
+    base, files, _, _ = scenario
     start = time.monotonic()
     assert ingest(files, shutil.copytree(base / "before", tmp_path / "timing")).returncode == 0
     duration = time.monotonic() - start

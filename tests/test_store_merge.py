@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 
-from paperarchive.records import ABSTRACT_MATCH_MIN, Entry, Source, Store, merge
+from hypothesis import given
+from hypothesis import strategies as st
+from paperarchive.merge import ABSTRACT_MATCH_MIN, abstracts_disagree, merge
+from paperarchive.records import Entry, Source, links_in
+from paperarchive.records import slug_for_title as slug
+from paperarchive.store import Store
 
 LONG = (
     "We study how sparse mixtures of experts behave at scale and find that a balanced router removes "
@@ -70,14 +76,17 @@ def test_zero_comments_never_erase_a_count_but_a_later_count_replaces():
     assert paper.comments == 2
 
 
-def test_published_stays_once_known():
+def test_a_later_listing_corrects_published_and_an_unknown_date_never_erases_it():
     (paper,) = merge(Store(), [
         entry("P", published=date(2025, 11, 18)),
         entry("P", "2025-11-21", published=date(2024, 11, 18)),
     ]).papers.values()
-    assert paper.published == date(2025, 11, 18)
-    (paper,) = merge(Store(), [entry("P"), entry("P", "2025-11-21", published=date(2024, 11, 18))]).papers.values()
     assert paper.published == date(2024, 11, 18)
+    (paper,) = merge(Store(), [entry("P", published=date(2025, 11, 18)), entry("P", "2025-11-21")]).papers.values()
+    assert paper.published == date(2025, 11, 18)
+    # an older listing ingested later only fills a gap
+    store = store_of(entry("P", "2025-11-21", published=date(2025, 11, 19)))
+    assert merge(store, [entry("P", "2025-11-20", published=date(2025, 11, 1))]).papers["p"].published == date(2025, 11, 19)
 
 
 def test_an_older_listing_ingested_later_fills_gaps_but_does_not_override():
@@ -203,3 +212,182 @@ def test_a_daily_listing_records_each_papers_place_and_a_changed_listing_replace
     assert again.papers["sparse-experts"].sources == (Source(date(2025, 11, 20), "2025-11-20.txt", 2),)
     other_day = Store(papers=merge(again, [entry("Sparse Experts", listed="2025-11-21", rank=5)]).papers)
     assert [(s.listed.day, s.rank) for s in other_day.papers["sparse-experts"].sources] == [(20, 2), (21, 5)]
+
+
+# --- papers are never fused (issue 16) ---------------------------------------------------------------
+
+P_EQ_NP = ("We give a polynomial-time algorithm for an NP-complete problem and conclude that the classes coincide; "
+           "the algorithm reduces satisfiability to a sequence of linear programs whose size we bound explicitly.")
+P_NEQ_NP = ("We prove a super-polynomial lower bound for circuits computing a natural function in NP, separating the "
+            "classes; the argument avoids the known barriers of relativization, natural proofs and algebrization.")
+CPP = ("A header-only library brings automatic differentiation, tensor kernels and model serialization to modern "
+       "codebases written with templates, with zero-cost abstractions measured on three training workloads.")
+CSHARP = ("We describe a managed runtime package for training gradient boosted trees and small neural networks inside "
+          "desktop applications, and report how garbage collection pauses affect latency during inference.")
+ATTENTION_1 = ("The dominant sequence transduction models are based on recurrent networks; we propose a new simple "
+               "architecture based solely on attention mechanisms, dispensing with recurrence and convolutions entirely.")
+ATTENTION_2 = ("We revisit the claim that self-attention suffices and show that, without feed-forward layers and skip "
+               "connections, pure attention loses rank doubly exponentially with depth in deep transformer stacks.")
+
+
+def test_titles_that_differ_in_symbols_or_abstract_are_two_papers():
+    result = merge(Store(), [
+        entry("Is P = NP?", abstract=P_EQ_NP),
+        entry("Is P ≠ NP?", "2025-11-21", abstract=P_NEQ_NP),
+        entry("C++ for Machine Learning", abstract=CPP),
+        entry("C# for Machine Learning", "2025-11-21", abstract=CSHARP),
+        entry("Attention Is All You Need!", abstract=ATTENTION_1),
+        entry("Attention is all you need?", "2025-11-21", abstract=ATTENTION_2),
+    ])
+    assert {pid: (p.title, p.abstract) for pid, p in result.papers.items()} == {
+        "is-p-np": ("Is P = NP?", P_EQ_NP),
+        "is-p-np-2": ("Is P ≠ NP?", P_NEQ_NP),
+        "c-for-machine-learning": ("C++ for Machine Learning", CPP),
+        "c-for-machine-learning-2": ("C# for Machine Learning", CSHARP),
+        "attention-is-all-you-need": ("Attention Is All You Need!", ATTENTION_1),
+        "attention-is-all-you-need-2": ("Attention is all you need?", ATTENTION_2),
+    }
+    assert [str(n) for n in result.notes] == [
+        ("2025-11-21.txt:1: stored as a new paper 'attention-is-all-you-need-2': its title matches "
+        "'attention-is-all-you-need' ('Attention Is All You Need!'), whose abstract clearly differs"),
+    ]
+    # symbols are part of a title whatever the abstracts say: one abstract unknown, still two papers
+    short = merge(Store(), [entry("C++ for ML", abstract="TBD."), entry("C# for ML", "2025-11-21", abstract="TBD.")])
+    assert sorted(short.papers) == ["c-for-ml", "c-for-ml-2"]
+
+
+def test_two_papers_whose_titles_swap_stay_two_each_with_its_id_and_abstract():
+    store = store_of(entry("Alpha Models", abstract=P_EQ_NP, line=1), entry("Beta Models", abstract=P_NEQ_NP, line=5))
+    swapped = merge(store, [entry("Beta Models", "2025-11-21", abstract=P_EQ_NP, line=1),
+                            entry("Alpha Models", "2025-11-21", abstract=P_NEQ_NP, line=5)])
+    assert {pid: (p.title, p.abstract, p.former_titles) for pid, p in swapped.papers.items()} == {
+        "alpha-models": ("Beta Models", P_EQ_NP, ("Alpha Models",)),
+        "beta-models": ("Alpha Models", P_NEQ_NP, ("Beta Models",)),
+    }
+    assert (swapped.added, swapped.updated, swapped.retired) == (0, 2, ())
+    assert [(str(n), n.warning) for n in swapped.notes] == [
+        (("2025-11-21.txt:1: renamed 'alpha-models' from 'Alpha Models' to 'Beta Models': its abstract matches, "
+         "while the title matches 'beta-models' ('Beta Models'), whose abstract clearly differs"), True),
+        (("2025-11-21.txt:5: renamed 'beta-models' from 'Beta Models' to 'Alpha Models': its abstract matches, "
+         "while the title matches 'alpha-models' ('Beta Models'), another entry of this listing"), True),
+    ]
+    # both listings again, in any order: nothing changes, nothing is reported
+    again = merge(Store(papers=swapped.papers), [
+        entry("Alpha Models", abstract=P_EQ_NP, line=1), entry("Beta Models", abstract=P_NEQ_NP, line=5),
+        entry("Beta Models", "2025-11-21", abstract=P_EQ_NP, line=1),
+        entry("Alpha Models", "2025-11-21", abstract=P_NEQ_NP, line=5)])
+    assert dict(again.papers) == dict(swapped.papers) and again.notes == ()
+
+
+def test_the_arxiv_id_decides_over_a_title_that_names_another_paper():
+    store = store_of(entry("Alpha Models", abstract=P_EQ_NP, arxiv_id="2511.00001"),
+                     entry("Beta Models", abstract=P_NEQ_NP, arxiv_id="2511.00002"))
+    result = merge(store, [entry("Beta Models", "2025-11-22", listing="api.json", abstract="Short.", arxiv_id="2511.00001")])
+    assert result.papers["alpha-models"].title == "Beta Models"
+    assert result.papers["beta-models"] == store.papers["beta-models"]
+    assert [str(n) for n in result.notes] == [
+        "api.json:1: renamed 'alpha-models' from 'Alpha Models' to 'Beta Models' (same arXiv id)",
+    ]
+
+
+def test_two_entries_of_one_listing_are_never_one_paper():
+    result = merge(Store(), [entry("Introduction", abstract="TBD.", line=1), entry("introduction", abstract="TBD.", line=9)])
+    assert sorted(result.papers) == ["introduction", "introduction-2"]
+    assert [str(n) for n in result.notes] == [
+        ("2025-11-20.txt:9: stored as a new paper 'introduction-2': its title matches 'introduction' ('Introduction'), "
+        "another entry of this listing"),
+    ]
+    # the same listing again lands each entry on its own paper
+    again = merge(Store(papers=result.papers), [entry("Introduction", abstract="TBD.", line=1),
+                                                entry("introduction", abstract="TBD.", line=9)])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    # one listing carrying one paper twice under its arXiv id: the id says they are one
+    api = merge(Store(), [entry("Intro", listing="a.json", arxiv_id="2511.1", abstract="A."),
+                          entry("Intro", listing="a.json", arxiv_id="2511.1", abstract="B.", comments=2)])
+    assert list(api.papers) == ["intro"]
+
+
+def test_a_title_alone_never_joins_two_stored_papers_and_is_reported_across_different_abstracts():
+    store = store_of(entry("Introduction", abstract=P_EQ_NP, line=1), entry("Introduction", abstract=P_NEQ_NP, line=2))
+    assert sorted(store.papers) == ["introduction", "introduction-2"]
+    result = merge(store, [entry("Introduction", "2025-11-21", abstract="", comments=4)])
+    assert sorted(result.papers) == ["introduction", "introduction-2"] and result.retired == ()
+    assert result.papers["introduction"].comments == 4 and result.notes == ()
+    other = merge(store, [entry("Introduction", "2025-11-21", abstract="A short abstract of another paper.")])
+    assert other.papers["introduction"].abstract == "A short abstract of another paper."
+    assert [str(n) for n in other.notes] == [
+        "2025-11-21.txt:1: matched 'introduction' ('Introduction') by its title alone although the abstracts differ",
+    ]
+
+
+def test_joining_two_records_of_one_paper_is_reported():
+    store = store_of(entry("Less is More", "2025-11-21", abstract="Revised."), entry("Tiny Models", abstract=LONG))
+    result = merge(store, [entry("Less is More", "2025-11-23", listing="api.json", abstract=LONG, arxiv_id="2511.9")])
+    assert list(result.papers) == ["tiny-models"] and result.retired == ("less-is-more",)
+    assert [str(n) for n in result.notes] == [
+        "api.json:1: matched 'less-is-more' ('Less is More') by its title alone although the abstracts differ",
+        "api.json:1: 'less-is-more' ('Less is More') is the same paper as 'tiny-models' ('Tiny Models'): merged into 'tiny-models'",
+    ]
+
+
+def test_clearly_different_abstracts():
+    assert abstracts_disagree(P_EQ_NP, P_NEQ_NP)
+    assert not abstracts_disagree(P_EQ_NP, P_EQ_NP.replace("explicitly", "tightly").replace("We give", "We present"))
+    assert not abstracts_disagree(P_EQ_NP, "Short.")  # too short to tell
+    truncated = " ".join(LONG.split()[:25]) + " …"  # a listing that cut the abstract short
+    assert not abstracts_disagree(truncated, LONG)
+    assert not abstracts_disagree(P_EQ_NP, "")
+
+
+def test_reserved_slugs_never_become_ids():
+    result = merge(Store(), [entry("Index"), entry("Índex", "2025-11-21"), entry("Index Paper", "2025-11-22")])
+    assert {pid: p.title for pid, p in result.papers.items()} == {
+        "index-paper": "Index", "index-paper-2": "Índex", "index-paper-3": "Index Paper"}
+
+
+def test_many_titles_sharing_their_slug_get_numbered_ids_in_order():
+    base = "a" * 40 + " " + "b" * 39
+    entries = [entry(f"{base} {n}", abstract=f"Abstract {n}.", line=n) for n in range(1, 3001)]
+    taken = f"{slug(base)}-5"  # an unreadable store file's id: never given
+    papers = merge(Store(reserved=frozenset({taken})), entries).papers
+    assert [papers[pid].title for pid in (slug(base), f"{slug(base)}-2", f"{slug(base)}-4", f"{slug(base)}-6")] == [
+        f"{base} 1", f"{base} 2", f"{base} 4", f"{base} 5"]
+    assert len(papers) == 3000 and papers[f"{slug(base)}-3001"].title == f"{base} 3000" and taken not in papers
+
+
+# --- the links of a paper ------------------------------------------------------------------------------
+
+
+def _links_by_rescanning(text: str) -> tuple[str, ...]:
+    """links_in's rule, recounting the brackets at every step (the definition; quadratic)."""
+    found: list[str] = []
+    for match in re.finditer(r"https?://[^\s<>\"'`]+", text):
+        url = match.group(0)
+        while url and url[-1] in ".,;:!?)]}>'\"*_":
+            opener = {")": "(", "]": "[", "}": "{"}.get(url[-1])
+            if opener and url.count(opener) >= url.count(url[-1]):
+                break
+            url = url[:-1]
+        url = url.replace("{", "").replace("}", "")
+        if len(url) > len("https://") and url not in found:
+            found.append(url)
+    return tuple(found)
+
+
+@given(st.lists(st.sampled_from(["https://", "http://x.org/", "a", "(", ")", "[", "]", "{", "}", ".", ",", "!", " ",
+                                 "_", "*", "'", ">", "https://x.org/"]), max_size=30).map("".join))
+def test_links_are_cleaned_as_defined(text):
+    assert links_in(text) == _links_by_rescanning(text)
+
+
+def test_a_url_followed_by_many_brackets_costs_linear_time():
+    text = "Code: https://github.com/x/y_(v2)" + ")" * 200_000 + " and https://x.org/a."
+    assert links_in(text) == ("https://github.com/x/y_(v2)", "https://x.org/a")
+
+
+def test_one_listing_given_twice_lands_on_the_same_papers():
+    # e.g. an old and a corrected save of one day, from two folders, in one ingest
+    first = [entry("Alpha", line=1, comments=1), entry("Beta", line=5)]
+    corrected = [entry("Alpha", line=1, comments=2), entry("Beta", line=5)]
+    result = merge(Store(), first + corrected)
+    assert sorted(result.papers) == ["alpha", "beta"] and result.notes == ()

@@ -576,10 +576,10 @@ def print_hits(hits: Sequence[Hit], as_json: bool, out: TextIO) -> None:
 
 def search_command(query: str, store: Path, limit: int, as_json: bool) -> int:
     """`paperarchive search`: search the store's papers; exit 0 when something was found, 1 when not."""
-    from . import records
+    from . import store as paper_store
 
     try:
-        loaded = records.load_store(Path(store))
+        loaded = paper_store.load_store(Path(store))
     except OSError as error:
         print(f"{store}: cannot read the store: {error}", file=sys.stderr)
         return 2

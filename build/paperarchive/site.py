@@ -319,11 +319,11 @@ def _side_job_main(out_dir: Path, ctx: SiteContext, conn) -> None:
 
 
 def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
-    from . import records
+    from . import store as paper_store
 
     if not Path(store).is_dir():
         raise BuildFailed(f"{store}: no such store folder (ingest listings first: paperarchive ingest FILES --store {store})")
-    loaded = records.load_store(Path(store))
+    loaded = paper_store.load_store(Path(store))
     problems = tuple(getattr(loaded, "problems", ()))
     for problem in problems:
         print(str(problem), file=err)
