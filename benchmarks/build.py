@@ -4,6 +4,13 @@
     python3 benchmarks/build.py --quick         # 1 run of each
     python3 benchmarks/build.py --scale 50000   # also a synthetic 50,000-paper archive (slow)
     python3 benchmarks/build.py --related corpus 20000 50000   # related papers only: time, agreement
+    python3 benchmarks/build.py --budget 3 [--compare OTHER_CHECKOUT]   # the build budget, side by side
+
+``--budget N`` runs N rounds, each of: a cold ``paperarchive build`` (empty cache, empty site
+folder), a bare ``mkdocs build`` of the same pages into an empty folder, a warm rebuild and a bare
+rebuild, one after the other, so every ratio compares runs made under the same machine load (a
+shared machine's load changes within minutes). ``--compare DIR`` adds the same two builds of another
+checkout of the repository (e.g. the commit before a change) to every round.
 
 Every measured run is a fresh process, as a user runs it:
 
@@ -69,8 +76,8 @@ print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru
 """
 
 
-def env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(ROOT / "build"), PAPERARCHIVE_CACHE_DIR="none")
+def env(root: Path = ROOT) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(root / "build"), PAPERARCHIVE_CACHE_DIR="none")
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
@@ -188,6 +195,62 @@ def site_sizes(site_dir: Path) -> dict:
                 pages.append((size, path.relative_to(site_dir).as_posix()))
     pages.sort(reverse=True)
     return {"bytes": total, "largest": pages[:3], "html_pages": len(pages)}
+
+
+# ---------------------------------------------------------------- the budget, side by side
+
+
+def build_once(root: Path, store: Path, site_dir: Path, cache: Path) -> tuple[float, str]:
+    took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir)],
+                       env=dict(env(root), PAPERARCHIVE_CACHE_DIR=str(cache)))
+    return took, done.stderr.strip().splitlines()[-2]
+
+
+def bare_config(docs: Path, site_dir: Path, work: Path) -> Path:
+    config = work / f"bare-{site_dir.name}.yml"
+    theme_dir = ROOT / "build" / "paperarchive" / "theme"
+    config.write_text(
+        f"INHERIT: {json.dumps(str(CONFIG))}\n"
+        f"docs_dir: {json.dumps(str(docs))}\nsite_dir: {json.dumps(str(site_dir))}\n"
+        f"theme:\n  name: material\n  custom_dir: {json.dumps(str(theme_dir))}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def measure_budget(listings: Path, work: Path, rounds: int, compare: Path | None) -> list[str]:
+    """Cold build, bare build, warm build, bare rebuild (and the same builds of ``compare``), per round."""
+    store = work / "store"
+    ingest(listings, store, work / "ingest-cache")
+    docs = generate_docs(store, work / "docs")
+    bare = bare_config(docs, work / "site-bare", work)
+    builds = [("build", ROOT)] + ([("compare", compare)] if compare else [])
+    rows: dict[str, list[float]] = {}
+    summaries: dict[str, str] = {}
+    for run in range(rounds):
+        for name, root in builds:
+            shutil.rmtree(work / f"site-{name}", ignore_errors=True)
+            shutil.rmtree(work / f"cache-{name}", ignore_errors=True)
+            took, summaries[f"{name} cold"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
+            rows.setdefault(f"{name} cold", []).append(took)
+        shutil.rmtree(work / "site-bare", ignore_errors=True)
+        rows.setdefault("bare cold", []).append(timed([sys.executable, "-c", BARE_WRAPPER, str(bare)], env=env(), cwd=ROOT)[0])
+        for name, root in builds:
+            took, summaries[f"{name} warm"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
+            rows.setdefault(f"{name} warm", []).append(took)
+        rows.setdefault("bare warm", []).append(timed([sys.executable, "-c", BARE_WRAPPER, str(bare)], env=env(), cwd=ROOT)[0])
+        print(f"round {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in rows.items()), file=sys.stderr, flush=True)
+    lines = [f"== build budget, side by side: {rounds} rounds, {os.cpu_count()} cores, "
+             f"load average {os.getloadavg()[0]:.1f} at the end =="]
+    for key, values in rows.items():
+        lines.append(f"{key:16} {fmt_runs(values)}")
+    for name, _root in builds:
+        for kind in ("cold", "warm"):
+            ratios = [b / m for b, m in zip(rows[f"{name} {kind}"], rows[f"bare {kind}"])]
+            lines.append(f"ratio {name} / bare, {kind}: {min(ratios):.3f}-{max(ratios):.3f} "
+                         f"(per round: {', '.join(f'{r:.3f}' for r in ratios)}; budget cold <= {BUDGET['ratio']}, warm < 1)")
+    lines += [f"  {key}: {text}" for key, text in summaries.items()]
+    return lines
 
 
 # ---------------------------------------------------------------- related papers
@@ -337,6 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--listings", type=Path, default=LISTINGS)
     ap.add_argument("--related", nargs="*", metavar="SIZE", default=None,
                     help="only the related-papers measurement, at these sizes (default: corpus 20000 50000)")
+    ap.add_argument("--budget", type=int, default=0, metavar="ROUNDS",
+                    help="only the build budget: ROUNDS rounds of cold build, bare build, warm build, bare rebuild")
+    ap.add_argument("--compare", type=Path, default=None, metavar="CHECKOUT",
+                    help="with --budget: also time the build of another checkout of this repository")
     args = ap.parse_args(argv)
     if not args.listings.is_dir():
         print(f"{args.listings}: absent (this benchmark needs ../shared beside the repo)", file=sys.stderr)
@@ -344,6 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.related is not None:
         with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
             print("\n".join(measure_related(args.related or ["corpus", "20000", "50000"], Path(tmp))))
+        return 0
+    if args.budget:
+        with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
+            print("\n".join(measure_budget(args.listings, Path(tmp), args.budget, args.compare)))
         return 0
     runs = 1 if args.quick else 3
     lines = [f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "

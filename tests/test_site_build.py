@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from paperarchive import site
+from paperarchive import outputs, site
 from test_generate import fixture_papers, fixture_taxonomy
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -216,9 +216,9 @@ def test_a_failing_search_index_keeps_the_previous_site(fixture_sites, tmp_path,
     before = tree_digest(site_dir)
 
     def broken_index(site_dir, ctx):
-        raise site.BuildFailed("search index: broken on purpose")
+        raise outputs.OutputError("search index: broken on purpose")
 
-    monkeypatch.setattr(site, "write_search_index", broken_index)
+    monkeypatch.setattr(outputs, "write_search_index", broken_index)
     with pytest.raises(site.BuildFailed, match="broken on purpose"):
         site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
                         err=io.StringIO())
@@ -235,15 +235,15 @@ def test_a_missing_store_is_one_clear_message(tmp_path):
 
 
 def test_skipping_the_markdown_parser_for_raw_html_pages_changes_no_byte(fixture_sites, tmp_path, monkeypatch):
-    """mkdocs_plugin._render_empty stands in for MkDocs' own render of an empty text: same site."""
+    """rendering.plugin.render_empty stands in for MkDocs' own render of an empty text: same site."""
     from mkdocs.structure.pages import Page
 
-    from paperarchive import mkdocs_plugin
+    from paperarchive.rendering import plugin as mkdocs_plugin
 
     root, _reports, _errs = fixture_sites
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     calls = []
-    monkeypatch.setattr(mkdocs_plugin, "_render_empty",
+    monkeypatch.setattr(mkdocs_plugin, "render_empty",
                         lambda page, config, files: calls.append(1) or Page.render(page, config, files))
     site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=tmp_path / "site",
                     strict=True, err=io.StringIO())

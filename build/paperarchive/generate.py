@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from slugify import slugify
 
-from . import plots, related
+from . import plots
 from .records import Paper
 
 SITE_NAME = "Daily Papers Archive"
@@ -162,8 +162,14 @@ def build_context(
     per_page: int = PER_PAGE,
     *,
     site_url: str | None = None,
+    related: Mapping[str, tuple[str, ...]] | None = None,
 ) -> SiteContext:
+    """``related``: paper id -> most similar ids, best first (computed here when not given)."""
+    from .related import related_papers
+
     ordered = tuple(sorted(papers, key=lambda p: p.id))
+    if related is None:
+        related = related_papers(ordered, k=RELATED_COUNT)
     topics = tuple(taxonomy.topics)
     order = {t.id: i for i, t in enumerate(topics)}
     topics_of = {
@@ -208,7 +214,7 @@ def build_context(
         redirects=MappingProxyType(dict(sorted(redirects.items()))),
         newest_date=_newest_date(ordered),
         per_page=per_page,
-        related=MappingProxyType(related.related_papers(ordered, k=RELATED_COUNT)),
+        related=MappingProxyType({p.id: tuple(related.get(p.id, ())) for p in ordered}),
         orgs=tuple(orgs),
         by_org=MappingProxyType({o.id: tuple(by_org[o.id]) for o in orgs}),
         org_of=MappingProxyType(org_of),
