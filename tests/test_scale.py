@@ -85,17 +85,17 @@ def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, mon
     monkeypatch.setattr(processes, "fork_allowed", lambda: parallel)  # even beside a session fixture's server thread
     papers = synthetic_papers(12)
     site_dir = tmp_path / "site"
-    monkeypatch.setattr(outputs, "write_search_index", lambda out_dir, ctx: (out_dir / "index-stub.txt").write_text("x"))
+    monkeypatch.setattr(outputs, "search_index_files", lambda ctx: {"index-stub.txt": b"x"})
     first = site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO())
     assert first.side_in_parallel == parallel
     assert (site_dir / "index-stub.txt").read_text() == "x"  # the side job writes into the new site
     assert (site_dir / "papers" / "paper-00000" / "index.html").is_file()
     before = sorted(p.relative_to(site_dir) for p in site_dir.rglob("*"))
 
-    def broken(out_dir, ctx):
+    def broken(ctx):
         raise OSError("disk full")
 
-    monkeypatch.setattr(outputs, "write_search_index", broken)
+    monkeypatch.setattr(outputs, "search_index_files", broken)
     with pytest.raises(site.BuildFailed, match="search index and extras: OSError: disk full"):
         site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO())
     assert sorted(p.relative_to(site_dir) for p in site_dir.rglob("*")) == before

@@ -215,10 +215,10 @@ def test_a_failing_search_index_keeps_the_previous_site(fixture_sites, tmp_path,
     shutil.copytree(root / "a" / "site", site_dir)
     before = tree_digest(site_dir)
 
-    def broken_index(site_dir, ctx):
+    def broken_index(ctx):
         raise outputs.OutputError("search index: broken on purpose")
 
-    monkeypatch.setattr(outputs, "write_search_index", broken_index)
+    monkeypatch.setattr(outputs, "search_index_files", broken_index)
     with pytest.raises(site.BuildFailed, match="broken on purpose"):
         site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
                         err=io.StringIO())

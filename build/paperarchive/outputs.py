@@ -1,14 +1,16 @@
 """The files of the site that MkDocs does not render: JSON API, feeds, BibTeX files, search index, redirects.
 
-Each is written from the site model (``generate.SiteContext``) alone, never from the rendered pages,
-into a new folder private to the build (it is moved into the site whole), so a plain write is enough.
-``write_side_files`` writes everything but the redirects, which are written after MkDocs into the
-rendered site (so the sitemap lists live pages only) and checked before anything is written
-(``check_redirects``).
+Each is made from the site model (``generate.SiteContext``) alone, never from the rendered pages.
+``side_files`` makes all but the redirects in memory (site path -> bytes); ``write_files`` writes
+them into the site being built (new and private to the build, so a plain write is enough). The
+redirects are written after MkDocs into the rendered site (so the sitemap lists live pages only),
+and checked before anything is written (``check_redirects``).
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -18,18 +20,30 @@ _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class OutputError(Exception):
-    """An output cannot be written from this context; the message says why."""
+    """An output cannot be made from this context; the message says why."""
 
 
-def write_side_files(out_dir: Path, ctx: generate.SiteContext) -> None:
-    """Everything written from the context alone: API, feeds, BibTeX files, search index."""
-    write_api(out_dir, ctx)
-    write_feeds(out_dir, ctx, ctx.site_url or "/")
-    write_bibtex(out_dir, ctx)
-    write_search_index(out_dir, ctx)
+def side_files(ctx: generate.SiteContext) -> dict[str, bytes]:
+    """Everything made from the context alone: API, feeds, BibTeX files, search index."""
+    files = api_files(ctx)
+    files.update(feed_files(ctx, ctx.site_url or "/"))
+    files.update(bibtex_files(ctx))
+    files.update(search_index_files(ctx))
+    return files
 
 
-def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
+def write_files(site_dir: Path, files: dict[str, bytes]) -> None:
+    made: set[str] = set()
+    for path, data in files.items():
+        folder = posixpath.dirname(path)
+        if folder not in made:
+            os.makedirs(os.path.join(site_dir, folder), exist_ok=True)
+            made.add(folder)
+        with open(os.path.join(site_dir, path), "wb") as out:
+            out.write(data)
+
+
+def api_files(ctx: generate.SiteContext) -> dict[str, bytes]:
     from . import api
 
     documents = [(api.paper_path(p.id), api.paper_document(p, ctx.topics_of[p.id])) for p in ctx.papers]
@@ -37,11 +51,10 @@ def write_api(site_dir: Path, ctx: generate.SiteContext) -> None:
     documents += [(api.topic_path(t.id), api.topic_document(t.id, t.name, t.description, ctx.by_topic.get(t.id, ())))
                   for t in ctx.topics]
     documents += [(api.org_path(o.id), api.org_document(o.id, o.name, ctx.by_org[o.id])) for o in ctx.orgs]
-    for path, document in documents:
-        write_file(site_dir / path, api.encode_json(document))
+    return {str(path): api.encode_json(document) for path, document in documents}
 
 
-def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> None:
+def feed_files(ctx: generate.SiteContext, site_url: str) -> dict[str, bytes]:
     """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root: FEED_SIZE) and of
     each topic (topics/<id>/feed.xml, ...: TOPIC_FEED_SIZE), with absolute links from site_url (feed
     readers need them)."""
@@ -56,23 +69,24 @@ def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> Non
          feeds.TOPIC_FEED_SIZE)
         for t in ctx.topics
     ]
+    files = {}
     for base, title, description, papers, limit in channels:
         for name, _kind, _label in generate.FEEDS:
             text = makers[name](
                 papers, title=title, site_url=home, feed_url=home + base + name, description=description, limit=limit
             )
-            write_file(site_dir / base / name, text.encode("utf-8", "backslashreplace"))
+            files[posixpath.join(base, name)] = text.encode("utf-8", "backslashreplace")
+    return files
 
 
-def write_bibtex(site_dir: Path, ctx: generate.SiteContext) -> None:
+def bibtex_files(ctx: generate.SiteContext) -> dict[str, bytes]:
     """papers/<id>/<id>.bib, days/<date>/<date>.bib and topics/<id>/<id>.bib (each entry as on the paper page)."""
     entries = {p.id: generate.bibtex(p) for p in ctx.papers}
     groups = [(p.url, (p,)) for p in ctx.papers]
     groups += [(generate.day_url(d), ctx.by_day[d]) for d in ctx.days]
     groups += [(generate.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
-    for url, papers in groups:
-        text = "\n".join(entries[p.id] for p in papers)
-        write_file(site_dir / generate.bib_path(url), text.encode("utf-8", "backslashreplace"))
+    return {str(generate.bib_path(url)): "\n".join(entries[p.id] for p in papers).encode("utf-8", "backslashreplace")
+            for url, papers in groups}
 
 
 def topic_names(ctx: generate.SiteContext) -> dict[str, str]:
@@ -80,13 +94,14 @@ def topic_names(ctx: generate.SiteContext) -> dict[str, str]:
     return {t.id: t.name for t in sorted(ctx.topics, key=lambda t: t.id) if ctx.by_topic.get(t.id)}
 
 
-def write_search_index(site_dir: Path, ctx: generate.SiteContext) -> None:
+def search_index_files(ctx: generate.SiteContext) -> dict[str, bytes]:
     from . import search
 
     try:
-        search.write_index(site_dir, ctx.papers, ctx.topic_names_of(), topic_names(ctx))
+        files = search.index_files(search.search_records(ctx.papers, ctx.topic_names_of()), topic_names(ctx))
     except Exception as exc:  # one clear line; the previous site stays in place
         raise OutputError(f"search index: {type(exc).__name__}: {exc}") from exc
+    return {f"{search.INDEX_DIR}/{path}": data for path, data in files.items()}
 
 
 def check_redirects(ctx: generate.SiteContext) -> None:
@@ -126,13 +141,5 @@ def redirect_html(kept: str, site_url: str | None) -> str:
     )
 
 
-def write_file(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
-__all__ = ["OutputError", "check_redirects", "redirect_html", "topic_names", "write_api", "write_bibtex",
-           "write_feeds", "write_redirects", "write_search_index", "write_side_files"]
+__all__ = ["OutputError", "api_files", "bibtex_files", "check_redirects", "feed_files", "redirect_html",
+           "search_index_files", "side_files", "topic_names", "write_files", "write_redirects"]

@@ -15,7 +15,6 @@ the child's one-line error (its traceback is printed when PAPERARCHIVE_DEBUG=1).
 from __future__ import annotations
 
 import contextlib
-import io
 import mmap
 import os
 import pickle
@@ -182,6 +181,43 @@ def in_two_processes(here: Callable[[], T], there: Callable[[], U], what: str) -
     return mine, child.result()
 
 
+class Gate:
+    """A one-time go from the parent to a forked child. Make it before forking; the child ``wait()``s
+    (False when the parent ended without ``open()``), the parent calls ``forked()`` and later ``open()``."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+
+    def forked(self) -> None:
+        """In the parent, once the child exists."""
+        self._close("_read")
+
+    def open(self) -> None:
+        if self._write is not None:
+            with contextlib.suppress(BrokenPipeError):  # the child has ended already: its result says how
+                os.write(self._write, b"1")
+            self._close("_write")
+
+    def wait(self) -> bool:
+        """In the child: block until the parent opens the gate."""
+        self._close("_write")  # so that the parent's end, closed, ends the wait
+        try:
+            return os.read(self._read, 1) == b"1"
+        finally:
+            self._close("_read")
+
+    def close(self) -> None:
+        self._close("_read")
+        self._close("_write")
+
+    def _close(self, name: str) -> None:
+        fd = getattr(self, name)
+        if fd is not None:
+            setattr(self, name, None)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 class SharedCounters:
     """Integers every forked child can write and the parent read (each child writes only its own)."""
 
@@ -206,6 +242,6 @@ def _status_text(status: int) -> str:
 
 
 __all__ = [
-    "Child", "Forked", "ForkedWorkFailed", "SharedCounters", "debugging", "fork", "fork_allowed",
+    "Child", "Forked", "ForkedWorkFailed", "Gate", "SharedCounters", "debugging", "fork", "fork_allowed",
     "in_two_processes", "process_count", "run_forked",
 ]

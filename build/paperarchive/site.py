@@ -4,11 +4,12 @@ Like MkDocs' own build, it first gathers and checks everything, then writes:
 
 1. gather: the store's papers, the taxonomy, mkdocs.yml (rendering.load_config), the related papers
    (on a second core: related.Prefetch) and each paper's topics, the site model (generate.build_context),
-   the pages' Markdown (generate.site_pages); check the redirects. Nothing is written yet, but caches.
-2. write, into new folders beside the site: the files MkDocs does not render (outputs.write_side_files:
-   API, feeds, BibTeX files, search index) in a forked side job, while MkDocs renders the pages from
-   memory on every core (rendering.render); then the side job's files move into the rendered site,
-   the redirects are written, and the new site takes the old one's place in one atomic step
+   the pages' Markdown (generate.site_pages); check the redirects. Nothing is written yet but caches.
+2. write, into a new folder beside the site: MkDocs renders the pages from memory on every core
+   (rendering.render) while a forked side job writes the files MkDocs does not render
+   (outputs.side_files: API, feeds, BibTeX files, search index; it starts making them as soon as the
+   topics are known); then the redirects are written, and the new site takes the old one's place in
+   one atomic step
    (``swap_in``): a build that fails or is killed leaves the previous site as it was, and the next
    build removes what a killed one left (``remove_leftovers``).
 
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Iterator, TextIO
+from typing import Iterable, Iterator, Mapping, TextIO
 
 from . import cache, generate, outputs, processes, related, rendering
 from .progress import Progress, summary
@@ -59,7 +60,7 @@ class BuildReport:
     warnings: int
     generate_seconds: float  # store + topics + related papers + Markdown
     mkdocs_seconds: float  # MkDocs + Material rendering
-    extras_seconds: float  # after MkDocs: waiting for the side job, moving its files in, redirects
+    extras_seconds: float  # after MkDocs: waiting for the side job, redirects
     swap_seconds: float  # putting the new site in place and deleting the old one
     side_seconds: float = 0.0  # the side job's own time (search index, API, feeds): beside MkDocs when parallel
     side_in_parallel: bool = False
@@ -171,37 +172,39 @@ def build_site(
     t0 = started if started is not None else time.perf_counter()
     papers = tuple(papers)
 
-    # 1. gather and check
     with tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
+        # 1. gather and check; the related papers are computed meanwhile on a second core
         mkdocs_config = _load_config(config, docs_dir=Path(empty_docs), site_dir=site_dir, strict=strict)
-        bar.stage("generating pages")
-        ctx = site_context(papers, taxonomy, mkdocs_config.site_url or None)
-        try:
-            outputs.check_redirects(ctx)
-        except outputs.OutputError as exc:
-            raise BuildFailed(str(exc)) from None
-        pages = generate.site_pages(ctx, hand_written_pages(config))
-        t1 = time.perf_counter()
-
-        # 2. write
         final_site = Path(mkdocs_config.site_dir)
-        final_site.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(final_site)
-        staging = _new_folder(final_site, "building")
-        side_dir = _new_folder(final_site, "side")
+        bar.stage("generating pages")
+        prefetch = related.Prefetch.start(papers, generate.RELATED_COUNT)
         side: SideJob | None = None
+        staging = None
         try:
-            side = SideJob.start(side_dir, ctx)
+            ctx = context_without_related(papers, taxonomy, mkdocs_config.site_url or None)
+            try:
+                outputs.check_redirects(ctx)
+            except outputs.OutputError as exc:
+                raise BuildFailed(str(exc)) from None
+            final_site.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(final_site)
+            staging = _new_folder(final_site, "building")
+            # the side files need no related papers: their job starts now, on the core the topics left free
+            side = SideJob.start(staging, ctx)
+            ctx = with_related(ctx, prefetch.result())
+            pages = generate.site_pages(ctx, hand_written_pages(config))
+            t1 = time.perf_counter()
+
+            # 2. write: MkDocs renders on every core, the side job writes once MkDocs has emptied the folder
             mkdocs_config.site_dir = str(staging)
             bar.stage("rendering pages", len(pages))
             with _MkDocsLog(err) as log, _source_date_epoch(site_epoch(ctx.papers)):
-                rendering.render(mkdocs_config, pages, jobs=processes.process_count(),
+                rendering.render(mkdocs_config, pages, jobs=processes.process_count(), site_dir_ready=side.go,
                                  on_page=lambda done: bar.advance(done - bar.done), err=err)
             t2 = time.perf_counter()
             rendering.drop_unused_theme_files(staging)
             bar.stage("search index and extras")
             side_seconds = side.wait()
-            move_into(side_dir, staging)
             redirects = outputs.write_redirects(staging, ctx)
             t3 = time.perf_counter()
             bar.stage("swapping the new site in")
@@ -210,10 +213,11 @@ def build_site(
         except rendering.RenderingFailed as exc:
             raise BuildFailed(str(exc)) from exc
         finally:
+            prefetch.cancel()
             if side is not None:
                 side.cancel()
-            shutil.rmtree(side_dir, ignore_errors=True)
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(
         papers=len(ctx.papers),
         pages=len(pages),
@@ -228,42 +232,49 @@ def build_site(
     )
 
 
-def site_context(papers: tuple[Paper, ...], taxonomy, site_url: str | None) -> generate.SiteContext:
-    """The site model; the related papers are computed on a second core while the topics are matched here."""
-    prefetch = related.Prefetch.start(papers, generate.RELATED_COUNT)
-    try:
-        remembered = _remembering(taxonomy)
-        ctx = generate.build_context(papers, taxonomy if remembered is None else remembered, site_url=site_url,
-                                     related={})
-        if remembered is not None:
-            remembered.save()
-        neighbours = prefetch.result()
-    finally:
-        prefetch.cancel()
+def context_without_related(papers: tuple[Paper, ...], taxonomy, site_url: str | None) -> generate.SiteContext:
+    """The site model but its related papers; each paper's topics are matched here (cached: cache.TOPICS)."""
+    remembered = _remembering(taxonomy)
+    ctx = generate.build_context(papers, taxonomy if remembered is None else remembered, site_url=site_url, related={})
+    if remembered is not None:
+        remembered.save()
+    return ctx
+
+
+def with_related(ctx: generate.SiteContext, neighbours: Mapping[str, tuple[str, ...]]) -> generate.SiteContext:
     return dataclasses.replace(ctx, related=MappingProxyType({p.id: tuple(neighbours.get(p.id, ())) for p in ctx.papers}))
 
 
 class SideJob:
-    """outputs.write_side_files in a forked process (processes.run_forked), or in this process, after
-    MkDocs, where processes.fork_allowed() says no (one core, a threaded caller such as ``serve``,
-    PAPERARCHIVE_JOBS=1 to profile a build in one process)."""
+    """The files MkDocs does not render (outputs.side_files), made by a forked process (processes.run_forked)
+    from the start and written into the new site once MkDocs has emptied it (``go``); or made and written
+    in this process, after MkDocs, where processes.fork_allowed() says no (one core, a threaded caller such
+    as ``serve``, PAPERARCHIVE_JOBS=1 to profile a build in one process)."""
 
-    def __init__(self, out_dir: Path, ctx: generate.SiteContext, worker: processes.Forked | None) -> None:
-        self.out_dir, self.ctx, self.worker = out_dir, ctx, worker
+    def __init__(self, site_dir: Path, ctx: generate.SiteContext, worker: processes.Forked | None,
+                 gate: processes.Gate | None) -> None:
+        self.site_dir, self.ctx, self.worker, self.gate = site_dir, ctx, worker, gate
         self.parallel = worker is not None
 
     @classmethod
-    def start(cls, out_dir: Path, ctx: generate.SiteContext) -> "SideJob":
-        worker = None
-        if processes.fork_allowed():
-            worker = processes.run_forked(lambda: _timed_side_files(out_dir, ctx), "search index and extras")
-        return cls(out_dir, ctx, worker)
+    def start(cls, site_dir: Path, ctx: generate.SiteContext) -> "SideJob":
+        if not processes.fork_allowed():
+            return cls(site_dir, ctx, None, None)
+        gate = processes.Gate()
+        worker = processes.run_forked(lambda: _side_files_after(gate, site_dir, ctx), "search index and extras")
+        gate.forked()
+        return cls(site_dir, ctx, worker, gate)
+
+    def go(self) -> None:
+        """The new site may be written now."""
+        if self.gate is not None:
+            self.gate.open()
 
     def wait(self) -> float:
         """The job's own seconds; raises BuildFailed with the job's one-line message when it failed."""
         if self.worker is None:
             try:
-                return _timed_side_files(self.out_dir, self.ctx)
+                return _timed_side_files(self.site_dir, self.ctx)
             except outputs.OutputError as exc:
                 raise BuildFailed(str(exc)) from exc
             except Exception as exc:  # the same one line as from the forked job
@@ -278,11 +289,22 @@ class SideJob:
         if self.worker is not None:
             self.worker.cancel()
             self.worker = None
+        if self.gate is not None:
+            self.gate.close()
 
 
-def _timed_side_files(out_dir: Path, ctx: generate.SiteContext) -> float:
+def _side_files_after(gate: processes.Gate, site_dir: Path, ctx: generate.SiteContext) -> float:
     start = time.perf_counter()
-    outputs.write_side_files(out_dir, ctx)
+    files = outputs.side_files(ctx)
+    if not gate.wait():
+        raise BuildFailed("the build stopped before its pages were rendered")
+    outputs.write_files(site_dir, files)
+    return time.perf_counter() - start
+
+
+def _timed_side_files(site_dir: Path, ctx: generate.SiteContext) -> float:
+    start = time.perf_counter()
+    outputs.write_files(site_dir, outputs.side_files(ctx))
     return time.perf_counter() - start
 
 
@@ -365,7 +387,7 @@ def _source_date_epoch(epoch: int) -> Iterator[None]:
 
 # ---------------------------------------------------------------- folders
 
-_LEFTOVER = re.compile(r"\.(?:building|side|old)-(\d+)-")
+_LEFTOVER = re.compile(r"\.(?:building|old)-(\d+)-")
 
 
 def _new_folder(final_site: Path, kind: str) -> Path:
@@ -404,19 +426,6 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
-
-
-def move_into(source: Path, target: Path) -> None:
-    """Move every file of ``source`` into ``target`` (a folder missing there moves whole, in one rename);
-    the two never hold the same file (the side job and MkDocs write different paths)."""
-    for entry in os.scandir(source):
-        destination = target / entry.name
-        if entry.is_dir(follow_symlinks=False) and destination.is_dir():
-            move_into(Path(entry.path), destination)
-        elif not os.path.lexists(destination):
-            os.rename(entry.path, destination)
-        else:
-            raise BuildFailed(f"{destination}: written by MkDocs and by the side job")
 
 
 def swap_in(staging: Path, final_site: Path) -> None:

@@ -19,7 +19,7 @@ MKDOCS_VERSION = "1.6.1"
 RELIED_ON: dict[str, tuple[str, str]] = {
     "mkdocs.commands.build.build": (
         "c476b64474acfaa2",
-        "order of the steps: on_env, then static files, theme and extra templates, then the page loop over "
+        "order of the steps: site_dir cleaned before on_files; on_env, then static files, theme and extra templates, then the page loop over "
         "files.documentation_pages() in order, then anchor checks and on_post_build; on_build_error on any "
         "Exception (parallel.py: workers fork at on_env, skip the static steps, and end at on_post_build)",
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Callable, Mapping, TextIO
 
 from . import audit
 from .config import archive_plugin_of
@@ -21,9 +21,11 @@ class RenderingFailed(Exception):
 
 
 def render(mkdocs_config, pages: Mapping[str, str | bytes] | None = None, *, jobs: int = 1,
-           on_page: OnPage | None = None, err: TextIO | None = None) -> None:
-    """``mkdocs build`` of ``mkdocs_config`` (its site_dir is cleaned first, as MkDocs does), with ``pages``
-    (docs path -> content) in memory, rendered by ``jobs`` processes (processes.process_count())."""
+           on_page: OnPage | None = None, site_dir_ready: Callable[[], None] | None = None,
+           err: TextIO | None = None) -> None:
+    """``mkdocs build`` of ``mkdocs_config`` with ``pages`` (docs path -> content) in memory, rendered by
+    ``jobs`` processes (processes.process_count()). MkDocs empties its site_dir first; then it calls
+    ``site_dir_ready()`` (from on_files), after which other files may be written there."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
@@ -34,7 +36,7 @@ def render(mkdocs_config, pages: Mapping[str, str | bytes] | None = None, *, job
     if not PARALLEL_SAFE_PLUGINS.issuperset(mkdocs_config.plugins):
         jobs = 1
     shares = PageShares(jobs, on_page)
-    plugin.pages, plugin.shares = pages, shares
+    plugin.pages, plugin.shares, plugin.site_dir_ready = pages, shares, site_dir_ready
     try:
         mkdocs_build(mkdocs_config)
         shares.finish()  # a worker never comes back here (it ends at on_post_build); for safety
@@ -46,7 +48,7 @@ def render(mkdocs_config, pages: Mapping[str, str | bytes] | None = None, *, job
             raise RenderingFailed(f"MkDocs: {type(exc).__name__}: {exc}") from exc
         raise
     finally:
-        plugin.pages = plugin.shares = None
+        plugin.pages = plugin.shares = plugin.site_dir_ready = None
 
 
 def _warn_version_once(err: TextIO) -> None:

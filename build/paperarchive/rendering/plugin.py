@@ -29,7 +29,7 @@ import logging
 import os
 import re
 import types
-from typing import Mapping
+from typing import Callable, Mapping
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -90,9 +90,12 @@ class ArchivePlugin(BasePlugin):
         self.raw_html: dict[str, str] = {}
         self.pages: Mapping[str, str | bytes] | None = None  # docs path -> content, set by paperarchive build
         self.shares: PageShares | None = None  # the page loop shared between processes, set by paperarchive build
+        self.site_dir_ready: Callable[[], None] | None = None  # called once MkDocs has cleaned site_dir
         self.shortcuts = audit.supported()
 
     def on_files(self, files: Files, config) -> Files:
+        if self.site_dir_ready is not None:
+            self.site_dir_ready()
         if self.pages is None:
             return files
         made = [
