@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from typing import Any, Callable, Generic, NoReturn, TypeVar
 
@@ -43,8 +44,6 @@ def debugging() -> bool:
 
 
 def fork_allowed() -> bool:
-    import threading
-
     if _forked_child or os.environ.get("PAPERARCHIVE_JOBS", "").strip() == "1" or _cpus() < 2:
         return False
     return hasattr(os, "fork") and threading.active_count() == 1
