@@ -386,3 +386,25 @@ def test_a_paper_dated_2999_builds_and_moves_no_timestamp(tmp_path, monkeypatch)
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text()
     assert "<lastmod>2999" not in sitemap and "<lastmod>" in sitemap
     assert gzip.decompress((tmp_path / "site" / "sitemap.xml.gz").read_bytes()).decode() == sitemap
+
+
+def test_a_build_killed_with_sigkill_leaves_folders_the_next_build_removes(seed_store, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "paperarchive", "build", "--config", str(CONFIG), "--store", str(seed_store),
+               "--site-dir", str(tmp_path / "site")]
+    build = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob("site.building-*/assets")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # MkDocs is writing into the new folder
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    time.sleep(0.5)  # its children die with it (processes._die_with)
+    assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == ["site.building"]
+    assert site.build(CONFIG, seed_store, site_dir=tmp_path / "site", err=io.StringIO()) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert os.path.isfile(tmp_path / "site" / "index.html")
