@@ -240,8 +240,8 @@ def measure_budget(listings: Path, work: Path, rounds: int, compare: Path | None
             rows.setdefault(f"{name} warm", []).append(took)
         rows.setdefault("bare warm", []).append(timed([sys.executable, "-c", BARE_WRAPPER, str(bare)], env=env(), cwd=ROOT)[0])
         print(f"round {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in rows.items()), file=sys.stderr, flush=True)
-    lines = [f"== build budget, side by side: {rounds} rounds, {os.cpu_count()} cores, "
-             f"load average {os.getloadavg()[0]:.1f} at the end =="]
+    lines = [(f"== build budget, side by side: {rounds} rounds, {os.cpu_count()} cores, "
+             f"load average {os.getloadavg()[0]:.1f} at the end ==")]
     for key, values in rows.items():
         lines.append(f"{key:16} {fmt_runs(values)}")
     for name, _root in builds:
@@ -334,16 +334,16 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
     largest = sizes["largest"][0]
     lines = [
         f"== {label}: {papers:,} papers ==",
-        f"ingest, empty store            {fmt_runs(ing['empty'])}   budget <= {BUDGET['ingest']:.0f} s   "
-        f"{judge(statistics.median(ing['empty']) <= BUDGET['ingest'])}",
-        f"ingest again, nothing new      {fmt_runs(ing['again'])}   budget <= {BUDGET['again']:.0f} s   "
-        f"{judge(statistics.median(ing['again']) <= BUDGET['again'])}",
+        (f"ingest, empty store            {fmt_runs(ing['empty'])}   budget <= {BUDGET['ingest']:.0f} s   "
+        f"{judge(statistics.median(ing['empty']) <= BUDGET['ingest'])}"),
+        (f"ingest again, nothing new      {fmt_runs(ing['again'])}   budget <= {BUDGET['again']:.0f} s   "
+        f"{judge(statistics.median(ing['again']) <= BUDGET['again'])}"),
         f"  store files written          {ing['written']:7d}     budget 0   {verdict(ing['written'] == 0)}",
-        f"paperarchive build, cold cache {fmt_runs(built['seconds'])}   (search index, API, feeds included; "
-        f"CPU {statistics.median(built['cpu']['cold']):.1f} s in all processes)",
+        (f"paperarchive build, cold cache {fmt_runs(built['seconds'])}   (search index, API, feeds included; "
+        f"CPU {statistics.median(built['cpu']['cold']):.1f} s in all processes)"),
         f"  {built['summary']}",
-        f"paperarchive build, warm cache {fmt_runs(built['warm'])}   (a rebuild of the same store; "
-        f"CPU {statistics.median(built['cpu']['warm']):.1f} s)",
+        (f"paperarchive build, warm cache {fmt_runs(built['warm'])}   (a rebuild of the same store; "
+        f"CPU {statistics.median(built['cpu']['warm']):.1f} s)"),
         f"  {built['warm_summary']}",
         f"  the same, one process        {fmt_runs(built['serial'])}   (PAPERARCHIVE_JOBS=1: nothing forked)",
         f"  {built['serial_summary']}",
@@ -355,25 +355,25 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
         lines += [
             f"bare mkdocs build, same pages  {fmt_runs(bare['seconds'])}   (into an empty site folder)",
             f"  again, over its old site     {fmt_runs(bare['again'])}   (MkDocs deletes the old site first)",
-            f"  ratio build / bare, cold     {b / m:7.3f}     budget <= {BUDGET['ratio']}   {verdict(b / m <= BUDGET['ratio'])}"
-            "   (both into an empty folder)",
-            f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   {verdict(w / m2 <= BUDGET['ratio'])}"
-            "   (both replacing their old site)",
-            f"  our own work, one process    {statistics.median(built['serial']) - m2:7.2f} s"
-            "   (a rebuild in one process minus the bare rebuild: what the pipeline adds on one core)",
+            (f"  ratio build / bare, cold     {b / m:7.3f}     budget <= {BUDGET['ratio']}   {verdict(b / m <= BUDGET['ratio'])}"
+            "   (both into an empty folder)"),
+            (f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   {verdict(w / m2 <= BUDGET['ratio'])}"
+            "   (both replacing their old site)"),
+            (f"  our own work, one process    {statistics.median(built['serial']) - m2:7.2f} s"
+            "   (a rebuild in one process minus the bare rebuild: what the pipeline adds on one core)"),
         ]
     lines += [
         f"published bytes                {sizes['bytes'] / 2**20:7.1f} MB in site/ ({sizes['html_pages']:,} HTML pages)",
-        f"  bytes per paper              {per_paper:7.0f} B    budget <= {BUDGET['per_paper']:,}   "
-        f"{verdict(per_paper <= BUDGET['per_paper'])}",
-        f"  max papers in 1 GB           {GB / per_paper:7.0f}      budget >= {BUDGET['max_papers']:,}   "
-        f"{verdict(GB / per_paper >= BUDGET['max_papers'])}",
+        (f"  bytes per paper              {per_paper:7.0f} B    budget <= {BUDGET['per_paper']:,}   "
+        f"{verdict(per_paper <= BUDGET['per_paper'])}"),
+        (f"  max papers in 1 GB           {GB / per_paper:7.0f}      budget >= {BUDGET['max_papers']:,}   "
+        f"{verdict(GB / per_paper >= BUDGET['max_papers'])}"),
         f"peak RSS, build process        {mb(built['rss'])}   budget <= 1024 MB   {judge(built['rss'] <= BUDGET['rss'])}",
         f"  largest child (side job)     {mb(built['child_rss'])}   (shares copy-on-write pages with the build)",
     ]
     if bare is not None:
         lines.append(f"  bare mkdocs process          {mb(bare['rss'])}")
-    lines.append(f"largest HTML pages             " + "; ".join(f"{p} {s / 1000:.0f} KB" for s, p in sizes["largest"])
+    lines.append("largest HTML pages             " + "; ".join(f"{p} {s / 1000:.0f} KB" for s, p in sizes["largest"])
                  + f"   budget <= 200 KB   {verdict(largest[0] <= BUDGET['page'])}")
     return lines
 
@@ -417,8 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(measure_budget(args.listings, Path(tmp), args.budget, args.compare)))
         return 0
     runs = 1 if args.quick else 3
-    lines = [f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "
-             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"]
+    lines = [(f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "
+             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")]
     with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
         corpus_lines, small = run_size("corpus", args.listings, Path(tmp) / "corpus", runs, bare=True)
         lines += corpus_lines

@@ -6,7 +6,6 @@ import os
 import threading
 
 import pytest
-
 from paperarchive import processes
 
 

@@ -12,16 +12,14 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import MKDOCS_YML
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
-
 from paperarchive import processes, rendering, site
 from paperarchive.rendering import audit, parallel
 from paperarchive.rendering import build as rendering_build
 from paperarchive.rendering.plugin import ArchivePlugin, as_read_from_disk, walk_order
-
-from conftest import MKDOCS_YML
 
 FIXED_EPOCH = "1700000000"
 THEME_FILES_DROPPED = tuple(rendering_build.UNUSED_THEME_FILES)  # paperarchive build deletes these; a bare build keeps them
@@ -208,6 +206,6 @@ def test_another_mkdocs_version_renders_on_one_core_without_shortcuts_and_warns_
     import mkdocs
 
     assert warnings == [
-        f"paperarchive: warning: MkDocs {mkdocs.__version__} is installed, the rendering was checked against 0.0.1 "
-        "(build/paperarchive/rendering/audit.py): rendering on one core with MkDocs' own build"]
+        (f"paperarchive: warning: MkDocs {mkdocs.__version__} is installed, the rendering was checked against 0.0.1 "
+        "(build/paperarchive/rendering/audit.py): rendering on one core with MkDocs' own build")]
     assert files_under(tmp_path / "a") == files_under(builds / "jobs-1")

@@ -22,7 +22,8 @@ import signal
 import sys
 import threading
 import traceback
-from typing import Any, Callable, Generic, NoReturn, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, NoReturn, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")

@@ -125,16 +125,16 @@ class Prefetch:
     then, or when the worker failed, ``result()`` computes it in the caller.
     """
 
-    def __init__(self, papers: Sequence[Paper], k: int, worker: "processes.Forked | None") -> None:
+    def __init__(self, papers: Sequence[Paper], k: int, worker: processes.Forked | None) -> None:
         self.papers, self.k, self.worker = papers, k, worker
 
     @classmethod
-    def start(cls, papers: Sequence[Paper], k: int) -> "Prefetch":
+    def start(cls, papers: Sequence[Paper], k: int) -> Prefetch:
         ordered = sorted(papers, key=lambda paper: paper.id)
         worker = None
-        if len(ordered) >= max(CACHE_MIN_PAPERS, 2) and k > 0 and processes.fork_allowed():
-            if _cached(_corpus_key(ordered, k)) is None:
-                worker = processes.run_forked(lambda: tuple(related_papers(ordered, k).items()), "related papers")
+        wanted = len(ordered) >= max(CACHE_MIN_PAPERS, 2) and k > 0 and processes.fork_allowed()
+        if wanted and _cached(_corpus_key(ordered, k)) is None:
+            worker = processes.run_forked(lambda: tuple(related_papers(ordered, k).items()), "related papers")
         return cls(ordered, k, worker)
 
     def result(self) -> dict[str, tuple[str, ...]]:

@@ -34,11 +34,12 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Iterator, Mapping, TextIO
+from typing import Self, TextIO
 
 from . import cache, generate, outputs, processes, related, rendering
 from .progress import Progress, summary
@@ -257,7 +258,7 @@ class SideJob:
         self.parallel = worker is not None
 
     @classmethod
-    def start(cls, site_dir: Path, ctx: generate.SiteContext) -> "SideJob":
+    def start(cls, site_dir: Path, ctx: generate.SiteContext) -> SideJob:
         if not processes.fork_allowed():
             return cls(site_dir, ctx, None, None)
         gate = processes.Gate()
@@ -365,12 +366,12 @@ def site_epoch(papers: Iterable[Paper], today: date | None = None) -> int:
     """SOURCE_DATE_EPOCH of the content: midnight UTC of the newest date it knows (listed, first seen or
     published) that is plausible (within PLAUSIBLE_DATES and not after ``today``, UTC); 0 without one.
     A paper dated 2999 or year 1 is ignored, so one bad date can neither break a timestamp nor move it."""
-    latest = min(PLAUSIBLE_DATES[1], today or datetime.now(timezone.utc).date())
+    latest = min(PLAUSIBLE_DATES[1], today or datetime.now(UTC).date())
     found = [d for p in papers for d in (p.published, p.first_seen, *(s.listed for s in p.sources))
              if d and PLAUSIBLE_DATES[0] <= d <= latest]
     if not found:
         return 0
-    return int(datetime(*max(found).timetuple()[:3], tzinfo=timezone.utc).timestamp())
+    return int(datetime(*max(found).timetuple()[:3], tzinfo=UTC).timestamp())
 
 
 @contextlib.contextmanager
@@ -510,7 +511,7 @@ class _MkDocsLog(logging.Handler):
         self.messages.append(message)
         print(message, file=self.err)
 
-    def __enter__(self) -> "_MkDocsLog":
+    def __enter__(self) -> Self:
         self._logger = logging.getLogger("mkdocs")
         self._saved = (self._logger.level, self._logger.propagate)
         self._logger.addHandler(self)

@@ -19,19 +19,26 @@ MKDOCS_VERSION = "1.6.1"
 RELIED_ON: dict[str, tuple[str, str]] = {
     "mkdocs.commands.build.build": (
         "c476b64474acfaa2",
-        "order of the steps: site_dir cleaned before on_files; on_env, then static files, theme and extra templates, then the page loop over "
-        "files.documentation_pages() in order, then anchor checks and on_post_build; on_build_error on any "
-        "Exception (parallel.py: workers fork at on_env, skip the static steps, and end at on_post_build)",
+        (
+            "order of the steps: site_dir emptied before on_files; on_env, then static files, theme and extra "
+            "templates, then the page loop over files.documentation_pages() in order, then anchor checks and "
+            "on_post_build; on_build_error on any Exception (parallel.py: workers fork at on_env, skip the static "
+            "steps, end at on_post_build; site.py writes the side files into site_dir after on_files)"
+        ),
     ),
     "mkdocs.commands.build._build_page": (
         "adcdbd14b2361126",
-        "a page's template is env.get_template(page.meta['template']), and a page whose output is blank is not "
-        "written (parallel.py: a worker renders other processes' pages with an empty template)",
+        (
+            "a page's template is env.get_template(page.meta['template']), and a page whose output is blank is "
+            "not written (parallel.py: a process renders other processes' pages with an empty template)"
+        ),
     ),
     "mkdocs.structure.pages.Page.render": (
         "320529348f7a8af1",
-        "what render() sets for an empty Markdown text: content, toc, present_anchor_ids, links_to_anchors "
-        "(plugin.py: render_empty stands in for it on raw-HTML pages)",
+        (
+            "what render() sets for an empty Markdown text: content, toc, present_anchor_ids, links_to_anchors; "
+            "the title it extracts is None as Page.__init__ sets it (plugin.py: render_empty stands in for it)"
+        ),
     ),
     "mkdocs.structure.files.get_files": (
         "8d8cc69e4d7dc5be",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping, TextIO
+from typing import TextIO
 
 from . import audit
 from .config import archive_plugin_of

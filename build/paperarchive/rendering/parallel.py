@@ -25,7 +25,7 @@ not to (``PARALLEL_SAFE_PLUGINS``). What this relies on in MkDocs is listed in a
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from .. import processes
 
@@ -103,6 +103,8 @@ class PageShares:
                 continue
             for record in records:
                 logging.getLogger(record.name).handle(record)
+        if workers and self.on_page is not None:
+            self.on_page(self.counters.total())
         if failures:
             raise WorkerFailed("; ".join(failures))
 

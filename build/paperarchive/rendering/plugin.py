@@ -29,7 +29,7 @@ import logging
 import os
 import re
 import types
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files

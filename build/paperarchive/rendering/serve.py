@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 
 def serve_folder(folder: Path, builder: Callable[[], None], watched: Iterable[Path], dev_addr: str,
