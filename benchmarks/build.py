@@ -19,13 +19,13 @@ Every measured run is a fresh process, as a user runs it:
   and after the second run.
 * build: ``site.build`` (what ``paperarchive build`` calls; in a wrapper process only so that the
   process can print its own peak RSS). It renders the pages in as many processes as there are
-  cores (render.py); "one process" is the same build with PAPERARCHIVE_JOBS=1 (no process forked:
+  cores (rendering/parallel.py); "one process" is the same build with PAPERARCHIVE_JOBS=1 (no process forked:
   no parallel rendering, side job or related-papers prefetch), to show what the cores buy.
 * bare MkDocs: ``mkdocs build`` of the same pages, written to disk by ``paperarchive generate``
   (untimed), with the same mkdocs.yml through INHERIT (the same theme and the same paperarchive
   plugin), i.e. what MkDocs itself costs on one core. The ratio build / bare is the budget line.
-* caches (records.py: the store's parse cache; topics.py: each paper's topics; related.py:
-  the related papers of an unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
+* caches (cache.py: the store's parse cache, each paper's topics, the related papers of an
+  unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
   measured cold (an empty cache folder per run: a fresh CI machine) and warm (a rebuild of the
   same store, as on a developer's machine or with the folder kept between CI runs).
 * memory: ru_maxrss of the build process and, separately, of its largest child (the forked side

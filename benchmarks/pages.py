@@ -28,10 +28,10 @@ def main() -> int:
     parser.add_argument("--skip-search", action="store_true", help="leave out the search index (times our stage alone)")
     args = parser.parse_args()
 
-    from paperarchive import generate, ingest, records, site
+    from paperarchive import generate, ingest, outputs, records, site
 
     if args.skip_search:
-        site.write_search_index = lambda site_dir, ctx: None
+        outputs.search_index_files = lambda ctx: {}
         print("search index: SKIPPED (--skip-search)")
 
     listings = sorted((CORPUS if args.corpus else ROOT / "content" / "listings").glob("*.txt"))
