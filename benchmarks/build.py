@@ -72,7 +72,8 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code or 0
-print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}), file=sys.stderr)
+me = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"rc": code, "rss": me.ru_maxrss * 1024, "cpu": me.ru_utime + me.ru_stime}), file=sys.stderr)
 """
 
 
@@ -200,10 +201,15 @@ def site_sizes(site_dir: Path) -> dict:
 # ---------------------------------------------------------------- the budget, side by side
 
 
-def build_once(root: Path, store: Path, site_dir: Path, cache: Path) -> tuple[float, str]:
+def build_once(root: Path, store: Path, site_dir: Path, cache: Path) -> tuple[float, float, str]:
     took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir)],
                        env=dict(env(root), PAPERARCHIVE_CACHE_DIR=str(cache)))
-    return took, done.stderr.strip().splitlines()[-2]
+    return took, last_json(done.stderr)["cpu"], done.stderr.strip().splitlines()[-2]
+
+
+def bare_once(config: Path) -> tuple[float, float]:
+    took, done = timed([sys.executable, "-c", BARE_WRAPPER, str(config)], env=env(), cwd=ROOT)
+    return took, last_json(done.stderr)["cpu"]
 
 
 def bare_config(docs: Path, site_dir: Path, work: Path) -> Path:
@@ -219,31 +225,38 @@ def bare_config(docs: Path, site_dir: Path, work: Path) -> Path:
 
 
 def measure_budget(listings: Path, work: Path, rounds: int, compare: Path | None) -> list[str]:
-    """Cold build, bare build, warm build, bare rebuild (and the same builds of ``compare``), per round."""
+    """Cold build, bare build, warm build, bare rebuild (and the same builds of ``compare``), per round:
+    wall seconds, and CPU seconds of all their processes (less sensitive to a shared machine's load)."""
     store = work / "store"
     ingest(listings, store, work / "ingest-cache")
     docs = generate_docs(store, work / "docs")
     bare = bare_config(docs, work / "site-bare", work)
     builds = [("build", ROOT)] + ([("compare", compare)] if compare else [])
     rows: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     summaries: dict[str, str] = {}
+
+    def record(key: str, took: float, seconds: float) -> None:
+        rows.setdefault(key, []).append(took)
+        cpu.setdefault(key, []).append(seconds)
+
     for run in range(rounds):
         for name, root in builds:
             shutil.rmtree(work / f"site-{name}", ignore_errors=True)
             shutil.rmtree(work / f"cache-{name}", ignore_errors=True)
-            took, summaries[f"{name} cold"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
-            rows.setdefault(f"{name} cold", []).append(took)
+            took, seconds, summaries[f"{name} cold"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
+            record(f"{name} cold", took, seconds)
         shutil.rmtree(work / "site-bare", ignore_errors=True)
-        rows.setdefault("bare cold", []).append(timed([sys.executable, "-c", BARE_WRAPPER, str(bare)], env=env(), cwd=ROOT)[0])
+        record("bare cold", *bare_once(bare))
         for name, root in builds:
-            took, summaries[f"{name} warm"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
-            rows.setdefault(f"{name} warm", []).append(took)
-        rows.setdefault("bare warm", []).append(timed([sys.executable, "-c", BARE_WRAPPER, str(bare)], env=env(), cwd=ROOT)[0])
+            took, seconds, summaries[f"{name} warm"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
+            record(f"{name} warm", took, seconds)
+        record("bare warm", *bare_once(bare))
         print(f"round {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in rows.items()), file=sys.stderr, flush=True)
     lines = [(f"== build budget, side by side: {rounds} rounds, {os.cpu_count()} cores, "
              f"load average {os.getloadavg()[0]:.1f} at the end ==")]
     for key, values in rows.items():
-        lines.append(f"{key:16} {fmt_runs(values)}")
+        lines.append(f"{key:16} {fmt_runs(values)}   CPU {fmt_runs(cpu[key])}")
     for name, _root in builds:
         for kind in ("cold", "warm"):
             ratios = [b / m for b, m in zip(rows[f"{name} {kind}"], rows[f"bare {kind}"])]
