@@ -4,6 +4,13 @@
     python3 benchmarks/build.py --quick         # 1 run of each
     python3 benchmarks/build.py --scale 50000   # also a synthetic 50,000-paper archive (slow)
     python3 benchmarks/build.py --related corpus 20000 50000   # related papers only: time, agreement
+    python3 benchmarks/build.py --budget 3 [--compare OTHER_CHECKOUT]   # the build budget, side by side
+
+``--budget N`` runs N rounds, each of: a cold ``paperarchive build`` (empty cache, empty site
+folder), a bare ``mkdocs build`` of the same pages into an empty folder, a warm rebuild and a bare
+rebuild, one after the other, so every ratio compares runs made under the same machine load (a
+shared machine's load changes within minutes). ``--compare DIR`` adds the same two builds of another
+checkout of the repository (e.g. the commit before a change) to every round.
 
 Every measured run is a fresh process, as a user runs it:
 
@@ -12,13 +19,13 @@ Every measured run is a fresh process, as a user runs it:
   and after the second run.
 * build: ``site.build`` (what ``paperarchive build`` calls; in a wrapper process only so that the
   process can print its own peak RSS). It renders the pages in as many processes as there are
-  cores (render.py); "one process" is the same build with PAPERARCHIVE_JOBS=1 (no process forked:
+  cores (rendering/parallel.py); "one process" is the same build with PAPERARCHIVE_JOBS=1 (no process forked:
   no parallel rendering, side job or related-papers prefetch), to show what the cores buy.
 * bare MkDocs: ``mkdocs build`` of the same pages, written to disk by ``paperarchive generate``
   (untimed), with the same mkdocs.yml through INHERIT (the same theme and the same paperarchive
   plugin), i.e. what MkDocs itself costs on one core. The ratio build / bare is the budget line.
-* caches (store.py: the store's parse cache; topics.py: each paper's topics; related.py:
-  the related papers of an unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
+* caches (cache.py: the store's parse cache, each paper's topics, the related papers of an
+  unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
   measured cold (an empty cache folder per run: a fresh CI machine) and warm (a rebuild of the
   same store, as on a developer's machine or with the folder kept between CI runs).
 * memory: ru_maxrss of the build process and, separately, of its largest child (the forked side
@@ -65,12 +72,13 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code or 0
-print(json.dumps({"rc": code, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}), file=sys.stderr)
+me = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"rc": code, "rss": me.ru_maxrss * 1024, "cpu": me.ru_utime + me.ru_stime}), file=sys.stderr)
 """
 
 
-def env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(ROOT / "build"), PAPERARCHIVE_CACHE_DIR="none")
+def env(root: Path = ROOT) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(root / "build"), PAPERARCHIVE_CACHE_DIR="none")
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
@@ -190,6 +198,74 @@ def site_sizes(site_dir: Path) -> dict:
     return {"bytes": total, "largest": pages[:3], "html_pages": len(pages)}
 
 
+# ---------------------------------------------------------------- the budget, side by side
+
+
+def build_once(root: Path, store: Path, site_dir: Path, cache: Path) -> tuple[float, float, str]:
+    took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir)],
+                       env=dict(env(root), PAPERARCHIVE_CACHE_DIR=str(cache)))
+    return took, last_json(done.stderr)["cpu"], done.stderr.strip().splitlines()[-2]
+
+
+def bare_once(config: Path) -> tuple[float, float]:
+    took, done = timed([sys.executable, "-c", BARE_WRAPPER, str(config)], env=env(), cwd=ROOT)
+    return took, last_json(done.stderr)["cpu"]
+
+
+def bare_config(docs: Path, site_dir: Path, work: Path) -> Path:
+    config = work / f"bare-{site_dir.name}.yml"
+    theme_dir = ROOT / "build" / "paperarchive" / "theme"
+    config.write_text(
+        f"INHERIT: {json.dumps(str(CONFIG))}\n"
+        f"docs_dir: {json.dumps(str(docs))}\nsite_dir: {json.dumps(str(site_dir))}\n"
+        f"theme:\n  name: material\n  custom_dir: {json.dumps(str(theme_dir))}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def measure_budget(listings: Path, work: Path, rounds: int, compare: Path | None) -> list[str]:
+    """Cold build, bare build, warm build, bare rebuild (and the same builds of ``compare``), per round:
+    wall seconds, and CPU seconds of all their processes (less sensitive to a shared machine's load)."""
+    store = work / "store"
+    ingest(listings, store, work / "ingest-cache")
+    docs = generate_docs(store, work / "docs")
+    bare = bare_config(docs, work / "site-bare", work)
+    builds = [("build", ROOT)] + ([("compare", compare)] if compare else [])
+    rows: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    summaries: dict[str, str] = {}
+
+    def record(key: str, took: float, seconds: float) -> None:
+        rows.setdefault(key, []).append(took)
+        cpu.setdefault(key, []).append(seconds)
+
+    for run in range(rounds):
+        for name, root in builds:
+            shutil.rmtree(work / f"site-{name}", ignore_errors=True)
+            shutil.rmtree(work / f"cache-{name}", ignore_errors=True)
+            took, seconds, summaries[f"{name} cold"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
+            record(f"{name} cold", took, seconds)
+        shutil.rmtree(work / "site-bare", ignore_errors=True)
+        record("bare cold", *bare_once(bare))
+        for name, root in builds:
+            took, seconds, summaries[f"{name} warm"] = build_once(root, store, work / f"site-{name}", work / f"cache-{name}")
+            record(f"{name} warm", took, seconds)
+        record("bare warm", *bare_once(bare))
+        print(f"round {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in rows.items()), file=sys.stderr, flush=True)
+    lines = [(f"== build budget, side by side: {rounds} rounds, {os.cpu_count()} cores, "
+             f"load average {os.getloadavg()[0]:.1f} at the end ==")]
+    for key, values in rows.items():
+        lines.append(f"{key:16} {fmt_runs(values)}   CPU {fmt_runs(cpu[key])}")
+    for name, _root in builds:
+        for kind in ("cold", "warm"):
+            ratios = [b / m for b, m in zip(rows[f"{name} {kind}"], rows[f"bare {kind}"])]
+            lines.append(f"ratio {name} / bare, {kind}: {min(ratios):.3f}-{max(ratios):.3f} "
+                         f"(per round: {', '.join(f'{r:.3f}' for r in ratios)}; budget cold <= {BUDGET['ratio']}, warm < 1)")
+    lines += [f"  {key}: {text}" for key, text in summaries.items()]
+    return lines
+
+
 # ---------------------------------------------------------------- related papers
 
 
@@ -271,16 +347,16 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
     largest = sizes["largest"][0]
     lines = [
         f"== {label}: {papers:,} papers ==",
-        f"ingest, empty store            {fmt_runs(ing['empty'])}   budget <= {BUDGET['ingest']:.0f} s   "
-        f"{judge(statistics.median(ing['empty']) <= BUDGET['ingest'])}",
-        f"ingest again, nothing new      {fmt_runs(ing['again'])}   budget <= {BUDGET['again']:.0f} s   "
-        f"{judge(statistics.median(ing['again']) <= BUDGET['again'])}",
+        (f"ingest, empty store            {fmt_runs(ing['empty'])}   budget <= {BUDGET['ingest']:.0f} s   "
+        f"{judge(statistics.median(ing['empty']) <= BUDGET['ingest'])}"),
+        (f"ingest again, nothing new      {fmt_runs(ing['again'])}   budget <= {BUDGET['again']:.0f} s   "
+        f"{judge(statistics.median(ing['again']) <= BUDGET['again'])}"),
         f"  store files written          {ing['written']:7d}     budget 0   {verdict(ing['written'] == 0)}",
-        f"paperarchive build, cold cache {fmt_runs(built['seconds'])}   (search index, API, feeds included; "
-        f"CPU {statistics.median(built['cpu']['cold']):.1f} s in all processes)",
+        (f"paperarchive build, cold cache {fmt_runs(built['seconds'])}   (search index, API, feeds included; "
+        f"CPU {statistics.median(built['cpu']['cold']):.1f} s in all processes)"),
         f"  {built['summary']}",
-        f"paperarchive build, warm cache {fmt_runs(built['warm'])}   (a rebuild of the same store; "
-        f"CPU {statistics.median(built['cpu']['warm']):.1f} s)",
+        (f"paperarchive build, warm cache {fmt_runs(built['warm'])}   (a rebuild of the same store; "
+        f"CPU {statistics.median(built['cpu']['warm']):.1f} s)"),
         f"  {built['warm_summary']}",
         f"  the same, one process        {fmt_runs(built['serial'])}   (PAPERARCHIVE_JOBS=1: nothing forked)",
         f"  {built['serial_summary']}",
@@ -292,25 +368,25 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
         lines += [
             f"bare mkdocs build, same pages  {fmt_runs(bare['seconds'])}   (into an empty site folder)",
             f"  again, over its old site     {fmt_runs(bare['again'])}   (MkDocs deletes the old site first)",
-            f"  ratio build / bare, cold     {b / m:7.3f}     budget <= {BUDGET['ratio']}   {verdict(b / m <= BUDGET['ratio'])}"
-            "   (both into an empty folder)",
-            f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   {verdict(w / m2 <= BUDGET['ratio'])}"
-            "   (both replacing their old site)",
-            f"  our own work, one process    {statistics.median(built['serial']) - m2:7.2f} s"
-            "   (a rebuild in one process minus the bare rebuild: what the pipeline adds on one core)",
+            (f"  ratio build / bare, cold     {b / m:7.3f}     budget <= {BUDGET['ratio']}   {verdict(b / m <= BUDGET['ratio'])}"
+            "   (both into an empty folder)"),
+            (f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   {verdict(w / m2 <= BUDGET['ratio'])}"
+            "   (both replacing their old site)"),
+            (f"  our own work, one process    {statistics.median(built['serial']) - m2:7.2f} s"
+            "   (a rebuild in one process minus the bare rebuild: what the pipeline adds on one core)"),
         ]
     lines += [
         f"published bytes                {sizes['bytes'] / 2**20:7.1f} MB in site/ ({sizes['html_pages']:,} HTML pages)",
-        f"  bytes per paper              {per_paper:7.0f} B    budget <= {BUDGET['per_paper']:,}   "
-        f"{verdict(per_paper <= BUDGET['per_paper'])}",
-        f"  max papers in 1 GB           {GB / per_paper:7.0f}      budget >= {BUDGET['max_papers']:,}   "
-        f"{verdict(GB / per_paper >= BUDGET['max_papers'])}",
+        (f"  bytes per paper              {per_paper:7.0f} B    budget <= {BUDGET['per_paper']:,}   "
+        f"{verdict(per_paper <= BUDGET['per_paper'])}"),
+        (f"  max papers in 1 GB           {GB / per_paper:7.0f}      budget >= {BUDGET['max_papers']:,}   "
+        f"{verdict(GB / per_paper >= BUDGET['max_papers'])}"),
         f"peak RSS, build process        {mb(built['rss'])}   budget <= 1024 MB   {judge(built['rss'] <= BUDGET['rss'])}",
         f"  largest child (side job)     {mb(built['child_rss'])}   (shares copy-on-write pages with the build)",
     ]
     if bare is not None:
         lines.append(f"  bare mkdocs process          {mb(bare['rss'])}")
-    lines.append(f"largest HTML pages             " + "; ".join(f"{p} {s / 1000:.0f} KB" for s, p in sizes["largest"])
+    lines.append("largest HTML pages             " + "; ".join(f"{p} {s / 1000:.0f} KB" for s, p in sizes["largest"])
                  + f"   budget <= 200 KB   {verdict(largest[0] <= BUDGET['page'])}")
     return lines
 
@@ -337,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--listings", type=Path, default=LISTINGS)
     ap.add_argument("--related", nargs="*", metavar="SIZE", default=None,
                     help="only the related-papers measurement, at these sizes (default: corpus 20000 50000)")
+    ap.add_argument("--budget", type=int, default=0, metavar="ROUNDS",
+                    help="only the build budget: ROUNDS rounds of cold build, bare build, warm build, bare rebuild")
+    ap.add_argument("--compare", type=Path, default=None, metavar="CHECKOUT",
+                    help="with --budget: also time the build of another checkout of this repository")
     args = ap.parse_args(argv)
     if not args.listings.is_dir():
         print(f"{args.listings}: absent (this benchmark needs ../shared beside the repo)", file=sys.stderr)
@@ -345,9 +425,13 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
             print("\n".join(measure_related(args.related or ["corpus", "20000", "50000"], Path(tmp))))
         return 0
+    if args.budget:
+        with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
+            print("\n".join(measure_budget(args.listings, Path(tmp), args.budget, args.compare)))
+        return 0
     runs = 1 if args.quick else 3
-    lines = [f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "
-             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"]
+    lines = [(f"benchmarks/build.py: {'1 run' if runs == 1 else f'median of {runs} runs'}, "
+             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")]
     with tempfile.TemporaryDirectory(prefix="paperarchive-bench-") as tmp:
         corpus_lines, small = run_size("corpus", args.listings, Path(tmp) / "corpus", runs, bare=True)
         lines += corpus_lines

@@ -28,12 +28,12 @@ def main() -> int:
     parser.add_argument("--skip-search", action="store_true", help="leave out the search index (times our stage alone)")
     args = parser.parse_args()
 
-    from paperarchive import ingest, pages as site_pages, related, site
+    from paperarchive import ingest, outputs, pages as site_pages, related, site
     from paperarchive import store as paper_store
     from paperarchive.sitemodel import RELATED_COUNT, SiteIdentity, build_context
 
     if args.skip_search:
-        site.write_search_index = lambda site_dir, ctx: None
+        outputs.search_index_files = lambda ctx: {}
         print("search index: SKIPPED (--skip-search)")
 
     listings = sorted((CORPUS if args.corpus else ROOT / "content" / "listings").glob("*.txt"))

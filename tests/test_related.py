@@ -155,7 +155,7 @@ def test_neighbours_have_the_best_scores_of_a_naive_float64_model(texts):
 
 # --- the linear candidate search (used past EXACT_MAX papers) --------------------------------
 
-from paperarchive import processes  # noqa: E402
+from paperarchive import cache, processes  # noqa: E402
 from paperarchive import related as related_module  # noqa: E402
 
 
@@ -197,7 +197,7 @@ def test_an_unchanged_corpus_reuses_the_last_result_and_a_changed_one_does_not(t
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path))
     papers = DIFFUSION + REINFORCEMENT
     first = related_papers(papers, k=2)
-    assert (tmp_path / related_module._CACHE_NAME).is_file()
+    assert (tmp_path / cache.RELATED).is_file()
     with monkeypatch.context() as m:
         m.setattr(related_module, "top_neighbours", lambda matrix, k: pytest.fail("computed again"))
         assert related_papers(list(reversed(papers)), k=2) == first
@@ -213,7 +213,7 @@ def test_an_unchanged_corpus_reuses_the_last_result_and_a_changed_one_does_not(t
 def test_a_corrupt_related_cache_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path))
-    (tmp_path / related_module._CACHE_NAME).write_bytes(b"\x00garbage")
+    (tmp_path / cache.RELATED).write_bytes(b"\x00garbage")
     papers = DIFFUSION + REINFORCEMENT
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
     expected = related_papers(papers, k=2)
@@ -221,29 +221,48 @@ def test_a_corrupt_related_cache_is_ignored(tmp_path, monkeypatch):
     assert related_papers(papers, k=2) == expected
 
 
-def test_a_prefetched_result_is_taken_by_the_call_that_needs_it(tmp_path, monkeypatch):
-
+def test_a_prefetched_result_comes_from_the_forked_worker(monkeypatch):
     monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
     monkeypatch.setattr(processes, "fork_allowed", lambda: True)
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
     papers = DIFFUSION + REINFORCEMENT
     expected = related_papers(papers, k=2)
     job = related_module.Prefetch.start(papers, k=2)
-    assert job is not None
+    assert job.worker is not None
     with monkeypatch.context() as m:
         m.setattr(related_module, "top_neighbours", lambda matrix, k: pytest.fail("computed here, not in the worker"))
-        assert related_papers(list(reversed(papers)), k=2) == expected
-    assert related_module._started == {}
+        assert job.result() == expected
 
 
-def test_an_unused_prefetch_is_cancelled_and_other_calls_compute_as_usual(monkeypatch):
+def test_a_prefetch_without_a_fork_computes_in_the_caller(monkeypatch):
+    monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr(processes, "fork_allowed", lambda: False)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    papers = DIFFUSION + REINFORCEMENT
+    job = related_module.Prefetch.start(papers, k=2)
+    assert job.worker is None
+    assert job.result() == related_papers(papers, k=2)
 
+
+def test_a_failed_prefetch_is_computed_again_in_the_caller(monkeypatch):
+    monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
+    monkeypatch.setattr(processes, "fork_allowed", lambda: True)
+    monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
+    papers = DIFFUSION + REINFORCEMENT
+    expected = related_papers(papers, k=2)
+    with monkeypatch.context() as m:
+        m.setattr(related_module, "top_neighbours", lambda matrix, k: 1 / 0)
+        job = related_module.Prefetch.start(papers, k=2)
+    assert job.result() == expected
+
+
+def test_an_unused_prefetch_is_cancelled_and_reaped(monkeypatch):
     monkeypatch.setattr(related_module, "CACHE_MIN_PAPERS", 1)
     monkeypatch.setattr(processes, "fork_allowed", lambda: True)
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", "none")
     job = related_module.Prefetch.start(DIFFUSION + REINFORCEMENT, k=2)
-    assert related_papers(DIFFUSION, k=1)["latent-diffusion"] in (("diffusion-video",), ("fast-sampling",))
+    pid = job.worker.pid
     job.cancel()
-    assert related_module._started == {}
+    assert job.worker is None
     with pytest.raises(ChildProcessError):
-        os.waitpid(job.pid, os.WNOHANG)  # reaped: no zombie left behind
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind

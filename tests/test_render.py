@@ -1,8 +1,8 @@
-"""render.py: MkDocs' build with the pages rendered by several processes, and pages handed over in memory.
+"""rendering/: MkDocs' build with the page loop shared by several processes, and pages handed over in memory.
 
 The parallel build must write exactly what a plain ``mkdocs build`` of the same pages (written to
 disk by ``paperarchive generate``) writes; a worker's failure or warning must reach the build like
-the parent's own.
+the parent's own; what it relies on in MkDocs' source must be what was audited (rendering/audit.py).
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import MKDOCS_YML
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
-
-from paperarchive import processes, render, site
-from paperarchive.mkdocs_plugin import as_read_from_disk, walk_order
-
-from conftest import MKDOCS_YML
+from paperarchive import processes, rendering, site
+from paperarchive.rendering import audit, parallel
+from paperarchive.rendering import build as rendering_build
+from paperarchive.rendering.plugin import ArchivePlugin, as_read_from_disk, walk_order
 
 FIXED_EPOCH = "1700000000"
-THEME_FILES_DROPPED = tuple(site.UNUSED_THEME_FILES)  # paperarchive build deletes these; a bare build keeps them
+THEME_FILES_DROPPED = tuple(rendering_build.UNUSED_THEME_FILES)  # paperarchive build deletes these; a bare build keeps them
 
 
 def allow_forking(patch: pytest.MonkeyPatch) -> None:
@@ -100,8 +100,8 @@ def _fail_on(page_src: str, monkeypatch, action) -> None:
     original = mkdocs_build._build_page
 
     def build_page(page, config, *args, **kwargs):
-        if page.file.src_uri == page_src:
-            action()
+        if page.file.src_uri == page_src and page.meta.get("template") != parallel.SKIP_TEMPLATE:
+            action()  # in the process whose page it is
         return original(page, config, *args, **kwargs)
 
     monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
@@ -124,7 +124,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(builds, seed_st
     _fail_on(WORKER_PAGE, monkeypatch, broken)
     err = io.StringIO()
     assert site.build(MKDOCS_YML, seed_store, site_dir=site_dir, err=err) == 1
-    assert "paperarchive build: MkDocs: WorkerFailed: OSError: disk full" in err.getvalue()
+    assert "paperarchive build: MkDocs: WorkerFailed: page rendering: OSError: disk full" in err.getvalue()
     assert files_under(site_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -147,7 +147,7 @@ def test_progress_counts_every_page_of_every_process(seed_store, tmp_path):
     assert site.generate_only(MKDOCS_YML, seed_store, tmp_path / "docs", err=io.StringIO()) == 0
     config = load_config(config_file=str(MKDOCS_YML), docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "site"))
     seen: list[int] = []
-    render.build(config, jobs=2, on_page=seen.append)
+    rendering.render(config, jobs=2, on_page=seen.append)
     pages = sum(1 for _ in (tmp_path / "docs").rglob("*.md"))
     assert seen == sorted(seen) and seen[-1] == pages
     assert len(seen) >= pages // 2  # the parent reports after each of its own pages
@@ -156,9 +156,9 @@ def test_progress_counts_every_page_of_every_process(seed_store, tmp_path):
 def test_default_jobs_follows_the_environment(monkeypatch):
     allow_forking(monkeypatch)
     monkeypatch.setenv("PAPERARCHIVE_JOBS", "1")
-    assert render.default_jobs() == 1
+    assert processes.process_count() == 1
     monkeypatch.setenv("PAPERARCHIVE_JOBS", "3")
-    assert render.default_jobs() == 3
+    assert processes.process_count() == 3
 
 
 def test_an_unknown_plugin_keeps_the_rendering_in_one_process(seed_store, tmp_path, monkeypatch):
@@ -166,10 +166,46 @@ def test_an_unknown_plugin_keeps_the_rendering_in_one_process(seed_store, tmp_pa
     assert site.generate_only(MKDOCS_YML, seed_store, tmp_path / "docs", err=io.StringIO()) == 0
     config = load_config(config_file=str(MKDOCS_YML), docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "site"))
     config.plugins["stateful"] = BasePlugin()
-    shares = []
-    render_share = render._render_share
-    monkeypatch.setattr(render, "_render_share", lambda share, doc_files, *rest: (
-        shares.append((len(share), len(doc_files))), render_share(share, doc_files, *rest)))
-    render.build(config, jobs=2)
-    assert len(shares) == 1 and shares[0][0] == shares[0][1] > 500  # every page, in this process
+    monkeypatch.setattr(processes, "fork", lambda what: pytest.fail("forked"))
+    rendering.render(config, jobs=2)
     assert (tmp_path / "site" / "about" / "index.html").is_file()
+
+
+# ---------------------------------------------------------------- what we rely on in MkDocs
+
+
+def test_the_mkdocs_source_we_rely_on_is_the_one_audited():
+    changed = audit.changed()
+    assert not changed, "MkDocs changed where paperarchive relies on it; re-audit, then record the new digests " \
+        "in build/paperarchive/rendering/audit.py:\n" + "\n".join(
+            f"- {name} (now {audit.source_digest(name)}): {why}" for name, why in changed.items())
+
+
+def test_the_installed_mkdocs_is_the_audited_version():
+    import mkdocs
+
+    assert mkdocs.__version__ == audit.MKDOCS_VERSION, (
+        f"MkDocs {mkdocs.__version__} is installed, rendering/audit.py was checked against {audit.MKDOCS_VERSION}: "
+        "re-audit what RELIED_ON lists, then update MKDOCS_VERSION (and the pin in pyproject.toml)")
+
+
+def test_another_mkdocs_version_renders_on_one_core_without_shortcuts_and_warns_once(
+        builds, seed_store, tmp_path, monkeypatch):
+    allow_forking(monkeypatch)
+    monkeypatch.setattr(audit, "MKDOCS_VERSION", "0.0.1")
+    monkeypatch.setattr(rendering_build, "_warned_version", False)
+    fork = processes.fork
+    monkeypatch.setattr(processes, "fork", lambda what: pytest.fail("pages rendered by a fork") if what == "page rendering"
+                        else fork(what))  # the side job still forks
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    assert ArchivePlugin().shortcuts is False
+    err = io.StringIO()
+    assert site.build(MKDOCS_YML, seed_store, site_dir=tmp_path / "a", err=err) == 0
+    assert site.build(MKDOCS_YML, seed_store, site_dir=tmp_path / "b", err=err) == 0
+    warnings = [line for line in err.getvalue().splitlines() if "warning" in line]
+    import mkdocs
+
+    assert warnings == [
+        (f"paperarchive: warning: MkDocs {mkdocs.__version__} is installed, the rendering was checked against 0.0.1 "
+        "(build/paperarchive/rendering/audit.py): rendering on one core with MkDocs' own build")]
+    assert files_under(tmp_path / "a") == files_under(builds / "jobs-1")

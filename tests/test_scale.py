@@ -79,28 +79,28 @@ import io  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 
-from paperarchive import processes, site, storefile  # noqa: E402
+from paperarchive import cache, outputs, processes, site, storefile  # noqa: E402
 from paperarchive import store as paper_store  # noqa: E402
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["forked", "inline"])
 def test_a_failing_side_job_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch, parallel):
-    monkeypatch.setattr(processes, "fork_allowed", lambda: True)  # even beside a session fixture's server thread
+    monkeypatch.setattr(processes, "fork_allowed", lambda: parallel)  # even beside a session fixture's server thread
     papers = synthetic_papers(12)
     site_dir = tmp_path / "site"
-    monkeypatch.setattr(site, "write_search_index", lambda out_dir, ctx: (out_dir / "index-stub.txt").write_text("x"))
-    first = site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO(), side_job=parallel)
+    monkeypatch.setattr(outputs, "search_index_files", lambda ctx: {"index-stub.txt": b"x"})
+    first = site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO())
     assert first.side_in_parallel == parallel
     assert (site_dir / "index-stub.txt").read_text() == "x"  # the side job writes into the new site
     assert (site_dir / "papers" / "paper-00000" / "index.html").is_file()
     before = sorted(p.relative_to(site_dir) for p in site_dir.rglob("*"))
 
-    def broken(out_dir, ctx):
+    def broken(ctx):
         raise OSError("disk full")
 
-    monkeypatch.setattr(site, "write_search_index", broken)
+    monkeypatch.setattr(outputs, "search_index_files", broken)
     with pytest.raises(site.BuildFailed, match="search index and extras: OSError: disk full"):
-        site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO(), side_job=parallel)
+        site.build_site(ROOT / "mkdocs.yml", papers, OneTopic(), site_dir=site_dir, err=io.StringIO())
     assert sorted(p.relative_to(site_dir) for p in site_dir.rglob("*")) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
 
@@ -163,11 +163,11 @@ def test_remembered_topics_equal_the_matcher_and_are_not_matched_again(tmp_path,
     taxonomy = fixture_taxonomy()
     papers = fixture_papers()
     expected = [taxonomy.assign(p.title, p.abstract) for p in papers]
-    first = topics.RememberedTaxonomy(taxonomy, tmp_path)
+    first = topics.RememberedTaxonomy(taxonomy, tmp_path / cache.TOPICS)
     assert [first.assign(p.title, p.abstract) for p in papers] == expected
     assert first.topics == taxonomy.topics
     first.save()
-    second = topics.RememberedTaxonomy(taxonomy, tmp_path)
+    second = topics.RememberedTaxonomy(taxonomy, tmp_path / cache.TOPICS)
     monkeypatch.setattr(topics.Taxonomy, "assign", lambda self, title, abstract: pytest.fail("matched again"))
     assert [second.assign(p.title, p.abstract) for p in papers] == expected
     monkeypatch.undo()
@@ -177,12 +177,12 @@ def test_remembered_topics_equal_the_matcher_and_are_not_matched_again(tmp_path,
     assert second.assign(papers[0].title, edited) == taxonomy.assign(papers[0].title, edited)
     other = topics.parse_taxonomy(
         "topics:\n  - id: everything\n    name: Everything\n    description: All.\n    min_score: 1\n    keywords: [the]\n")
-    assert topics.RememberedTaxonomy(other, tmp_path)._known == {}
+    assert topics.RememberedTaxonomy(other, tmp_path / cache.TOPICS)._known == {}
 
 
 def test_remembered_topics_ignore_a_corrupt_cache(tmp_path):
-    (tmp_path / topics.CACHE_NAME).write_bytes(b"{not marshal")
+    (tmp_path / cache.TOPICS).write_bytes(b"{not marshal")
     taxonomy = fixture_taxonomy()
     paper = fixture_papers()[0]
-    assert topics.RememberedTaxonomy(taxonomy, tmp_path).assign(paper.title, paper.abstract) == \
+    assert topics.RememberedTaxonomy(taxonomy, tmp_path / cache.TOPICS).assign(paper.title, paper.abstract) == \
         taxonomy.assign(paper.title, paper.abstract)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from paperarchive import site
+from paperarchive import outputs, site
 from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
 from sitefixtures import fixture_papers, fixture_taxonomy
 
@@ -217,10 +217,10 @@ def test_a_failing_search_index_keeps_the_previous_site(fixture_sites, tmp_path,
     shutil.copytree(root / "a" / "site", site_dir)
     before = tree_digest(site_dir)
 
-    def broken_index(site_dir, ctx):
-        raise site.BuildFailed("search index: broken on purpose")
+    def broken_index(ctx):
+        raise outputs.OutputError("search index: broken on purpose")
 
-    monkeypatch.setattr(site, "write_search_index", broken_index)
+    monkeypatch.setattr(outputs, "search_index_files", broken_index)
     with pytest.raises(site.BuildFailed, match="broken on purpose"):
         site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=site_dir,
                         err=io.StringIO())
@@ -237,17 +237,176 @@ def test_a_missing_store_is_one_clear_message(tmp_path):
 
 
 def test_skipping_the_markdown_parser_for_raw_html_pages_changes_no_byte(fixture_sites, tmp_path, monkeypatch):
-    """mkdocs_plugin._render_empty stands in for MkDocs' own render of an empty text: same site."""
+    """rendering.plugin.render_empty stands in for MkDocs' own render of an empty text: same site."""
     from mkdocs.structure.pages import Page
 
-    from paperarchive import mkdocs_plugin
+    from paperarchive.rendering import plugin as mkdocs_plugin
 
     root, _reports, _errs = fixture_sites
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     calls = []
-    monkeypatch.setattr(mkdocs_plugin, "_render_empty",
+    monkeypatch.setattr(mkdocs_plugin, "render_empty",
                         lambda page, config, files: calls.append(1) or Page.render(page, config, files))
     site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=tmp_path / "site",
                     strict=True, err=io.StringIO())
     assert calls, "the fixture has raw-HTML pages"
     assert tree_digest(tmp_path / "site") == tree_digest(root / "a" / "site")
+
+
+# ---------------------------------------------------------------- the site folder: leftovers, atomic swap, write errors
+
+
+def dead_pid() -> int:
+    import os
+
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return pid
+
+
+def test_what_killed_builds_left_is_removed_by_the_next_build(fixture_sites, tmp_path):
+    gone = dead_pid()
+    leftovers = [tmp_path / f"site.building-{gone}-x1y2", tmp_path / f"site.old-{gone}-1764000000"]
+    live = tmp_path / "site.building-1-abcd"  # process 1 is alive: a build still running
+    for folder in (*leftovers, live):
+        (folder / "papers").mkdir(parents=True)
+    (tmp_path / "site.notes").write_text("not ours")
+    site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=tmp_path / "site", err=io.StringIO())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.building-1-abcd", "site.notes"]
+
+
+def test_the_new_site_is_swapped_in_atomically_and_the_old_one_deleted(tmp_path, monkeypatch):
+    new, final = tmp_path / "new", tmp_path / "site"
+    for folder, text in ((new, "new"), (final, "old")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text)
+    exchanged = []
+    exchange = site._exchange
+    monkeypatch.setattr(site, "_exchange", lambda a, b: exchanged.append((a, b)) or exchange(a, b))
+    site.swap_in(new, final)
+    assert exchanged == [(new, final)]
+    assert (final / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_without_renameat2_the_swap_falls_back_to_two_renames(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "_renameat2", lambda: None)
+    new, final = tmp_path / "new", tmp_path / "site"
+    for folder, text in ((new, "new"), (final, "old")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text)
+    site.swap_in(new, final)
+    assert (final / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    site.swap_in(newer, tmp_path / "first")  # no site yet: one rename
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "site"]
+
+
+def test_a_site_folder_that_cannot_be_written_is_one_line_and_no_traceback(seed_store, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path))
+
+    monkeypatch.setattr(site.tempfile, "mkdtemp", read_only)
+    err = io.StringIO()
+    assert site.build(CONFIG, seed_store, site_dir=tmp_path / "site", err=err) == 1
+    assert err.getvalue().splitlines() == [
+        f"paperarchive build: {tmp_path}: Permission denied",
+        "paperarchive build: failed; the previous site was left as it was",
+    ]
+
+
+@pytest.mark.parametrize("forked", [True, False], ids=["side job forked", "side job inline"])
+def test_a_full_disk_is_one_line_and_the_old_site_stays(seed_store, tmp_path, monkeypatch, forked):
+    import errno
+    import os
+
+    from paperarchive import processes
+
+    monkeypatch.setattr(processes, "fork_allowed", lambda: forked)
+    assert site.build(CONFIG, seed_store, site_dir=tmp_path / "site", err=io.StringIO()) == 0
+    before = tree_digest(tmp_path / "site")
+
+    def full(site_dir, files):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(site_dir / "api"))
+
+    monkeypatch.setattr(outputs, "write_files", full)
+    err = io.StringIO()
+    assert site.build(CONFIG, seed_store, site_dir=tmp_path / "site", err=err) == 1
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 2 and "Traceback" not in err.getvalue()
+    assert lines[0].startswith("paperarchive build: search index and extras: OSError: [Errno 28] No space left on device: ")
+    assert tree_digest(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_build_never_writes_into_the_store(seed_store, tmp_path):
+    def state():
+        return {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in seed_store.iterdir()}
+
+    before = state()
+    assert site.build(CONFIG, seed_store, site_dir=tmp_path / "site", err=io.StringIO()) == 0
+    assert state() == before  # so a read-only store builds: its caches live in the cache folder
+
+
+# ---------------------------------------------------------------- timestamps from the content
+
+
+def test_the_site_epoch_ignores_dates_no_timestamp_can_hold_or_no_listing_can_have():
+    from datetime import date
+
+    from paperarchive.records import Paper, Source
+
+    today = date(2026, 11, 30)
+    good = Paper(id="good", title="Good", abstract="x", published=date(2025, 3, 4))
+    future = Paper(id="typo", title="Typo", abstract="y", sources=(Source(date(2999, 1, 1), "2999-01-01.txt"),))
+    ancient = Paper(id="ancient", title="Ancient", abstract="z", published=date(1, 1, 1))
+    tomorrow = Paper(id="tomorrow", title="Tomorrow", abstract="w", first_seen=date(2026, 12, 1))
+    assert site.site_epoch([good, future, ancient, tomorrow], today=today) == 1741046400  # 2025-03-04 00:00 UTC
+    assert site.site_epoch([future, ancient], today=today) == 0
+    assert site.site_epoch([], today=today) == 0
+
+
+def test_a_paper_dated_2999_builds_and_moves_no_timestamp(tmp_path, monkeypatch):
+    import dataclasses
+    import gzip
+    from datetime import date
+
+    from paperarchive.records import Source
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    papers = fixture_papers()
+    typo = dataclasses.replace(papers[0], sources=(*papers[0].sources, Source(date(2999, 1, 1), "2999-01-01.txt")),
+                               published=date(2999, 1, 1))
+    site.build_site(CONFIG, [typo, *papers[1:]], fixture_taxonomy(), site_dir=tmp_path / "site", err=io.StringIO())
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text()
+    assert "<lastmod>2999" not in sitemap and "<lastmod>" in sitemap
+    assert gzip.decompress((tmp_path / "site" / "sitemap.xml.gz").read_bytes()).decode() == sitemap
+
+
+def test_a_build_killed_with_sigkill_leaves_folders_the_next_build_removes(seed_store, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "paperarchive", "build", "--config", str(CONFIG), "--store", str(seed_store),
+               "--site-dir", str(tmp_path / "site")]
+    build = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob("site.building-*/assets")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # MkDocs is writing into the new folder
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    time.sleep(0.5)  # its children die with it (processes._die_with)
+    assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == ["site.building"]
+    assert site.build(CONFIG, seed_store, site_dir=tmp_path / "site", err=io.StringIO()) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert os.path.isfile(tmp_path / "site" / "index.html")

@@ -13,8 +13,8 @@ compared only with candidates found through its rare terms (``candidate_neighbou
 exactly: linear time (``benchmarks/related.py`` prints time and agreement).
 
 A rebuild of an unchanged corpus reads the last result from the cache folder
-(PAPERARCHIVE_CACHE_DIR, cache.cache_dir), and ``Prefetch`` starts the computation in a
-forked process early in a build, so that it runs beside the topic matching.
+(cache.RELATED), and ``Prefetch`` starts the computation in a forked process early in a
+build (processes.run_forked), so that it runs beside the topic matching.
 
 Determinism: papers are ranked in id order and terms in sorted order whatever the input
 order, and scores are rounded to ``SCORE_DECIMALS`` before ranking, so that last-bit
@@ -24,17 +24,14 @@ differences between BLAS builds cannot reorder near-ties; ties are broken by id.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import marshal
-import os
 import re
-import signal
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
+from . import cache, processes
 from .records import Paper
 
 TITLE_WEIGHT = 3.0
@@ -108,8 +105,6 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
         return {paper_id: () for paper_id in ids}
     key = _corpus_key(ordered, k) if len(ordered) >= CACHE_MIN_PAPERS else None
     found = _cached(key)
-    if found is None and key in _started:
-        found = _started.pop(key).result()
     if found is not None:
         return found
     matrix = tfidf_matrix([(paper.title, paper.abstract) for paper in ordered])
@@ -118,112 +113,61 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
         paper_id: tuple(ids[j] for j in row if j >= 0)
         for paper_id, row in zip(ids, neighbours.tolist())
     }
-    _remember(key, result)
+    if key is not None:
+        cache.write(cache.cache_file(cache.RELATED), key, tuple(result.items()))
     return result
 
 
 class Prefetch:
-    """``related_papers(papers, k)`` started early in a forked process (a second core), so that
-    the caller's own work (topics, ...) runs meanwhile; the caller's later ``related_papers``
-    call with the same papers and k takes its result. Nothing is forked when the result is
-    cached, the archive is small, or forking is not allowed (one core, a threaded caller,
-    PAPERARCHIVE_JOBS=1); a worker that fails is simply computed again in the caller.
+    """``related_papers(papers, k)`` started early in a forked process (a second core), so that the
+    caller's own work (topics, ...) runs meanwhile; ``result()`` takes it. Nothing is forked when the
+    result is cached, the archive is small, or forking is not allowed (processes.fork_allowed);
+    then, or when the worker failed, ``result()`` computes it in the caller.
     """
 
-    def __init__(self, key: bytes, pid: int, pipe: int) -> None:
-        self.key, self.pid, self.pipe = key, pid, pipe
+    def __init__(self, papers: Sequence[Paper], k: int, worker: processes.Forked | None) -> None:
+        self.papers, self.k, self.worker = papers, k, worker
 
     @classmethod
-    def start(cls, papers: Sequence[Paper], k: int) -> "Prefetch | None":
-        from .processes import fork_allowed
-
+    def start(cls, papers: Sequence[Paper], k: int) -> Prefetch:
         ordered = sorted(papers, key=lambda paper: paper.id)
-        if len(ordered) < max(CACHE_MIN_PAPERS, 2) or k <= 0 or not fork_allowed():
-            return None
-        key = _corpus_key(ordered, k)
-        if key in _started or _cached(key) is not None:
-            return None
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: compute (and cache) the result, send it, never return
-            code = 1
-            try:
-                os.close(read_end)
-                payload = marshal.dumps(tuple(related_papers(ordered, k).items()))
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(payload)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        _started[key] = job = cls(key, pid, read_end)
-        return job
+        worker = None
+        wanted = len(ordered) >= max(CACHE_MIN_PAPERS, 2) and k > 0 and processes.fork_allowed()
+        if wanted and _cached(_corpus_key(ordered, k)) is None:
+            worker = processes.run_forked(lambda: tuple(related_papers(ordered, k).items()), "related papers")
+        return cls(ordered, k, worker)
 
-    def result(self) -> dict[str, tuple[str, ...]] | None:
-        """The worker's result; None when it failed (the caller computes it then)."""
-        try:
-            with os.fdopen(self.pipe, "rb") as pipe:
-                payload = pipe.read()
-        finally:
-            _, status = os.waitpid(self.pid, 0)
-        if status != 0:
-            return None
-        try:
-            return {paper_id: tuple(neighbours) for paper_id, neighbours in marshal.loads(payload)}
-        except (ValueError, EOFError, TypeError):
-            return None
+    def result(self) -> dict[str, tuple[str, ...]]:
+        if self.worker is not None:
+            worker, self.worker = self.worker, None
+            try:
+                return dict(worker.result())
+            except processes.ForkedWorkFailed:
+                pass  # computed again here: the same result, one core
+        return related_papers(self.papers, self.k)
 
     def cancel(self) -> None:
         """Stop the worker if its result was not taken (the caller failed before needing it)."""
-        if _started.get(self.key) is not self:
-            return
-        del _started[self.key]
-        with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(self.pipe)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-
-
-_started: dict[bytes, Prefetch] = {}
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker = None
 
 
 # The result depends on the papers' ids, titles and abstracts only: a rebuild of the same
 # papers (a template or page edit, ``serve``) reuses the last one. One file, the latest corpus.
 CACHE_MIN_PAPERS = 1000  # below this, computing costs well under 0.2 s
-_CACHE_NAME = "related.marshal"
 
 
 def _corpus_key(ordered: Sequence[Paper], k: int) -> bytes:
-    digest = hashlib.blake2b(digest_size=32)
-    digest.update(Path(__file__).read_bytes())  # any change to this module changes every result's key
-    digest.update(marshal.dumps((k, np.__version__, sp.__name__)))
-    digest.update(marshal.dumps([(p.id, p.title, p.abstract) for p in ordered]))
-    return digest.digest()
+    return cache.content_key(cache.code_key(__file__), k, np.__version__, [(p.id, p.title, p.abstract) for p in ordered])
 
 
 def _cached(key: bytes | None) -> dict[str, tuple[str, ...]] | None:
-    from .cache import cache_dir
-
-    where = cache_dir()
-    if key is None or where is None:
-        return None
+    rows = cache.read(cache.cache_file(cache.RELATED), key) if key is not None else None
     try:
-        stored_key, rows = marshal.loads((where / _CACHE_NAME).read_bytes())
-        if stored_key != key:
-            return None
-        return {paper_id: tuple(neighbours) for paper_id, neighbours in rows}
-    except (OSError, ValueError, EOFError, TypeError):
+        return None if rows is None else {paper_id: tuple(neighbours) for paper_id, neighbours in rows}
+    except (ValueError, TypeError):
         return None
-
-
-def _remember(key: bytes | None, result: dict[str, tuple[str, ...]]) -> None:
-    from .cache import cache_dir, write_cache_file
-
-    where = cache_dir()
-    if key is not None and where is not None:
-        write_cache_file(where / _CACHE_NAME, marshal.dumps((key, tuple(result.items()))))
 
 
 def tfidf_matrix(texts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
@@ -379,7 +323,7 @@ def exact_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
             out[start - lo : stop - lo] = _best_k(scores, k)
         return out
 
-    if n < PARALLEL_MIN or not _second_process_allowed():
+    if n < PARALLEL_MIN or not processes.fork_allowed():
         return rows(0, n)
     # The rows are independent: a forked process scores the second half (scores are rounded
     # before ranking, so the split cannot change a result). BLAS would otherwise run its
@@ -389,7 +333,8 @@ def exact_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
         if not limited:
             return rows(0, n)
         half = n // 2
-        result[half:] = _in_forked_process(lambda: rows(half, n), lambda: rows(0, half), result[:half])
+        result[:half], result[half:] = processes.in_two_processes(
+            lambda: rows(0, half), lambda: rows(half, n), "related papers")
     return result
 
 
@@ -417,51 +362,6 @@ def _one_blas_thread():
         yield True
     finally:
         setter(before)
-
-
-def _second_process_allowed() -> bool:
-    import multiprocessing
-    import os
-
-    if os.environ.get("PAPERARCHIVE_JOBS", "").strip() == "1":
-        return False
-    if multiprocessing.current_process().daemon:  # e.g. inside the build's side job
-        return False
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _in_forked_process(child_work, parent_work, parent_out: np.ndarray) -> np.ndarray:
-    """Run child_work in a forked process while this one runs parent_work (into parent_out)."""
-    import multiprocessing
-
-    fork = multiprocessing.get_context("fork")
-    receive, send = fork.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            send.send(("ok", child_work()))
-        except BaseException as exc:  # noqa: BLE001 -- re-raised in the parent
-            send.send(("error", f"{type(exc).__name__}: {exc}"))
-        send.close()
-
-    process = fork.Process(target=child, daemon=True)
-    process.start()
-    send.close()
-    try:
-        parent_out[:] = parent_work()
-        try:
-            status, value = receive.recv()
-        except EOFError:
-            status, value = "error", f"the worker process died (exit code {process.exitcode})"
-    except BaseException:
-        process.kill()
-        raise
-    finally:
-        process.join()
-        receive.close()
-    if status != "ok":
-        raise RuntimeError(f"related papers: {value}")
-    return value
 
 
 def _split_frequent_terms(matrix: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_matrix]:

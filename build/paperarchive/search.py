@@ -441,7 +441,7 @@ def topic_names_from_api(site_dir: Path, records: Sequence[SearchRecord]) -> dic
     return dict(sorted(names.items()))
 
 
-def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, ...]]) -> None:
+def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, ...]], topic_names: Mapping[str, str] | None = None) -> None:
     """Write the browser index of these papers into ``site_dir/search-index/`` (replacing any old one).
 
     The files are written into a scratch folder beside it and swapped in, so a failure leaves the
@@ -449,7 +449,7 @@ def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str,
     """
     site_dir = Path(site_dir)
     records = search_records(papers, topics_of)
-    files = index_files(records, topic_names_from_api(site_dir, records))
+    files = index_files(records, topic_names_from_api(site_dir, records) if topic_names is None else topic_names)
     site_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{INDEX_DIR}-", dir=site_dir))
     try:

@@ -1,12 +1,22 @@
-"""The site stage: store -> Markdown (pages/) -> MkDocs + Material -> site/.
+"""The build pipeline: store -> site model -> pages -> MkDocs + the other files -> site/.
 
-``build`` renders into a temporary folder beside ``site/`` and swaps it in only when everything
-succeeded, so a failed build leaves the previous site intact. Beside MkDocs, the same folder gets
-the search index (search.write_index), the JSON API, feeds and citations; after it, one redirect
-page per retired paper id.
+Like MkDocs' own build, it first gathers and checks everything, then writes:
 
-Determinism: when SOURCE_DATE_EPOCH is unset, the MkDocs run gets one derived from the content
-(the newest date it knows), so the sitemap's lastmod and sitemap.xml.gz never carry the wall clock.
+1. gather: the store's papers, the taxonomy, mkdocs.yml (rendering.load_config), the related papers
+   (on a second core: related.Prefetch) and each paper's topics, the site model (sitemodel.build_context),
+   the pages' Markdown (pages.site_pages); check the redirects. Nothing is written yet but caches.
+2. write, into a new folder beside the site: MkDocs renders the pages from memory on every core
+   (rendering.render) while a forked side job writes the files MkDocs does not render
+   (outputs.side_files: API, feeds, BibTeX files, search index; it starts making them as soon as the
+   topics are known); then the redirects are written, and the new site takes the old one's place in
+   one atomic step
+   (``swap_in``): a build that fails or is killed leaves the previous site as it was, and the next
+   build removes what a killed one left (``remove_leftovers``).
+
+Every input is passed in: nothing is collected through globals or read back from the output.
+
+Determinism: when SOURCE_DATE_EPOCH is unset, MkDocs gets one derived from the content (the newest
+plausible date it knows: ``site_epoch``), so the sitemap never carries the wall clock.
 
 Paths in mkdocs.yml (docs_dir, site_dir, custom_dir) are relative to the config file; so are the
 taxonomy (content/topics.yml) and the hand-written pages (content/pages/).
@@ -15,6 +25,8 @@ taxonomy (content/topics.yml) and the hand-written pages (content/pages/).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import errno
 import logging
 import os
 import re
@@ -22,12 +34,14 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from types import MappingProxyType
+from typing import Self, TextIO
 
-from . import bibtex, cache, processes, related, render, urls
+from . import cache, outputs, processes, related, rendering
 from .pages import site_pages, write_pages
 from .sitemodel import RELATED_COUNT, SiteContext, SiteIdentity, build_context
 from .progress import Progress, summary
@@ -35,7 +49,6 @@ from .records import Paper
 
 TAXONOMY = Path("content/topics.yml")
 PAGES = Path("content/pages")
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class BuildFailed(Exception):
@@ -48,15 +61,15 @@ class BuildReport:
     pages: int  # Markdown pages generated (hand-written ones included)
     redirects: int
     warnings: int
-    generate_seconds: float  # store + topics + Markdown
+    generate_seconds: float  # store + topics + related papers + Markdown
     mkdocs_seconds: float  # MkDocs + Material rendering
-    extras_seconds: float  # after MkDocs: waiting for the side job, merging its files, redirects
+    extras_seconds: float  # after MkDocs: waiting for the side job, redirects
     swap_seconds: float  # putting the new site in place and deleting the old one
     side_seconds: float = 0.0  # the side job's own time (search index, API, feeds): beside MkDocs when parallel
     side_in_parallel: bool = False
 
 
-# ---------------------------------------------------------------- public API (called by cli.py)
+# ---------------------------------------------------------------- the commands (called by cli.py)
 
 
 def generate_only(config: Path, store: Path, out: Path | None = None, *, err: TextIO | None = None) -> int:
@@ -65,14 +78,18 @@ def generate_only(config: Path, store: Path, out: Path | None = None, *, err: Te
     try:
         papers = load_papers(store, strict=False, err=err)
         taxonomy = load_taxonomy_for(config)
-        mkdocs_config = _load_mkdocs_config(Path(config), docs_dir=None, site_dir=None, strict=False)
+        mkdocs_config = _load_config(Path(config), docs_dir=None, site_dir=None, strict=False)
         docs_dir = Path(out) if out else Path(mkdocs_config.docs_dir)
-        ctx = site_context(papers, taxonomy, mkdocs_config)
-        written = write_pages(ctx, docs_dir, hand_written_pages(config))
+        ctx = context_without_related(papers, taxonomy, mkdocs_config)
+        ctx = with_related(ctx, related.related_papers(papers, k=RELATED_COUNT))
+        pages = write_pages(ctx, docs_dir, hand_written_pages(config))
     except BuildFailed as exc:
         print(f"paperarchive generate: {exc}", file=err)
         return 1
-    print(f"generated {written} pages for {len(ctx.papers)} papers in {docs_dir}", file=err)
+    except OSError as exc:
+        print(f"paperarchive generate: {_os_error_text(exc)}", file=err)
+        return 1
+    print(f"generated {pages} pages for {len(ctx.papers)} papers in {docs_dir}", file=err)
     return 0
 
 
@@ -93,9 +110,10 @@ def build(
             taxonomy = load_taxonomy_for(config)
             report = build_site(config, papers, taxonomy, site_dir=site_dir, strict=strict, err=err,
                                 started=start, progress=bar)
-        except BuildFailed as exc:
+        except (BuildFailed, OSError) as exc:
             bar.close()
-            print(f"paperarchive build: {exc}", file=err)
+            message = _os_error_text(exc) if isinstance(exc, OSError) else str(exc)
+            print(f"paperarchive build: {message}", file=err)
             print("paperarchive build: failed; the previous site was left as it was", file=err)
             return 1
     detail = (
@@ -109,41 +127,31 @@ def build(
 
 
 def serve(config: Path, store: Path, dev_addr: str = "127.0.0.1:8000") -> int:
-    """Preview with live reload: any change to the store, taxonomy, pages, theme or config rebuilds."""
-    from urllib.parse import urlsplit
+    """Preview with live reload: any change to the store, taxonomy, pages, theme or config rebuilds.
 
-    from mkdocs.livereload import LiveReloadServer
-
+    The rebuilds run in the server's thread, so they never fork (processes.fork_allowed)."""
     config = Path(config)
-    host, _, port = dev_addr.rpartition(":")
     root = Path(tempfile.mkdtemp(prefix="paperarchive-serve-"))
     served = root / "site"
 
     def builder() -> None:
         try:
             papers = load_papers(store, strict=False, err=sys.stderr)
-            report = build_site(config, papers, load_taxonomy_for(config), site_dir=served, err=sys.stderr,
-                                side_job=False)
+            report = build_site(config, papers, load_taxonomy_for(config), site_dir=served, err=sys.stderr)
             print(f"paperarchive serve: built {report.papers} papers, {report.pages} pages", file=sys.stderr)
-        except BuildFailed as exc:
-            print(f"paperarchive serve: {exc}", file=sys.stderr)
+        except (BuildFailed, OSError) as exc:
+            print(f"paperarchive serve: {_os_error_text(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
 
-    builder()
-    mkdocs_config = _load_mkdocs_config(config, docs_dir=None, site_dir=served, strict=False)
-    mount_path = urlsplit(mkdocs_config.site_url or "/").path or "/"
-    server = LiveReloadServer(builder=builder, host=host or "127.0.0.1", port=int(port), root=str(served),
-                              mount_path=mount_path)
-    for path in (Path(store), config, _base(config) / TAXONOMY, _base(config) / PAGES,
-                 Path(mkdocs_config.theme.custom_dir or config.parent)):
-        if path.exists():
-            server.watch(str(path))
-    print(f"paperarchive serve: http://{host or '127.0.0.1'}:{port}{mount_path}", file=sys.stderr)
     try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
+        builder()
+        mkdocs_config = _load_config(config, docs_dir=None, site_dir=served, strict=False)
+        watched = (Path(store), config, _base(config) / TAXONOMY, _base(config) / PAGES,
+                   Path(mkdocs_config.theme.custom_dir or config.parent))
+        rendering.serve_folder(served, builder, watched, dev_addr, mkdocs_config.site_url)
+    except BuildFailed as exc:
+        print(f"paperarchive serve: {exc}", file=sys.stderr)
+        return 1
     finally:
-        server.shutdown()
         shutil.rmtree(root, ignore_errors=True)
     return 0
 
@@ -161,79 +169,63 @@ def build_site(
     err: TextIO | None = None,
     started: float | None = None,
     progress: Progress | None = None,
-    side_job: bool = True,
 ) -> BuildReport:
-    """Papers -> site_dir, atomically: raises BuildFailed and leaves site_dir as it was on any failure.
-
-    Both cores work: MkDocs' page rendering is split over processes (render.py), and the files
-    that only need the context, not the rendered pages (search index, JSON API, feeds, citations:
-    ``write_side_files``), are written by a forked side job into the same staging folder while
-    the pages are made and MkDocs runs; the two never write the same path. The pages reach
-    MkDocs in memory (ArchivePlugin.pages), so its docs_dir is an empty temporary folder.
-    ``side_job=False`` does everything in this process, the side files after MkDocs (``serve``
-    does: it builds from a server thread, and forking a threaded process is unsafe).
-    """
+    """Papers -> site_dir, atomically: raises BuildFailed (or OSError) and leaves site_dir as it was on any failure."""
     err = err or sys.stderr
     bar = progress or Progress(err)
     config = Path(config)
     t0 = started if started is not None else time.perf_counter()
     papers = tuple(papers)
-    # related papers (seconds at 10k) on the second core while topics are matched; build_context takes the result
-    prefetch = related.Prefetch.start(papers, RELATED_COUNT)
-    try:
-        with _MkDocsLog(err) as log, tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
-            return _build_site(config, papers, taxonomy, site_dir, strict, Path(empty_docs), t0, bar, side_job, log)
-    finally:
-        if prefetch is not None:
+
+    with tempfile.TemporaryDirectory(prefix="paperarchive-docs-") as empty_docs:
+        # 1. gather and check; the related papers are computed meanwhile on a second core
+        mkdocs_config = _load_config(config, docs_dir=Path(empty_docs), site_dir=site_dir, strict=strict)
+        final_site = Path(mkdocs_config.site_dir)
+        bar.stage("generating pages")
+        prefetch = related.Prefetch.start(papers, RELATED_COUNT)
+        side: SideJob | None = None
+        staging = None
+        try:
+            ctx = context_without_related(papers, taxonomy, mkdocs_config)
+            try:
+                outputs.check_redirects(ctx)
+            except outputs.OutputError as exc:
+                raise BuildFailed(str(exc)) from None
+            final_site.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(final_site)
+            staging = _new_folder(final_site, "building")
+            # the side files need no related papers: their job starts now, on the core the topics left free
+            side = SideJob.start(staging, ctx)
+            ctx = with_related(ctx, prefetch.result())
+            pages = site_pages(ctx, hand_written_pages(config))
+            t1 = time.perf_counter()
+
+            # 2. write: MkDocs renders on every core, the side job writes once MkDocs has emptied the folder
+            mkdocs_config.site_dir = str(staging)
+            bar.stage("rendering pages", len(pages))
+            with _MkDocsLog(err) as log, _source_date_epoch(site_epoch(ctx.papers)):
+                rendering.render(mkdocs_config, pages, jobs=processes.process_count(), site_dir_ready=side.go,
+                                 on_page=lambda done: bar.advance(done - bar.done), err=err)
+            t2 = time.perf_counter()
+            rendering.drop_unused_theme_files(staging)
+            bar.stage("search index and extras")
+            side_seconds = side.wait()
+            redirects = outputs.write_redirects(staging, ctx)
+            t3 = time.perf_counter()
+            bar.stage("swapping the new site in")
+            swap_in(staging, final_site)
+            t4 = time.perf_counter()
+        except rendering.RenderingFailed as exc:
+            raise BuildFailed(str(exc)) from exc
+        finally:
             prefetch.cancel()
-
-
-def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Path | None, strict: bool,
-                empty_docs: Path, t0: float, bar: Progress, side_job: bool, log: "_MkDocsLog") -> BuildReport:
-    mkdocs_config = _load_mkdocs_config(config, docs_dir=empty_docs, site_dir=site_dir, strict=strict)
-    final_site = Path(mkdocs_config.site_dir)
-    bar.stage("generating pages")
-    # site_url in the context: the side job's feeds need it and run before index.html exists
-    remembered = _remembering(taxonomy)
-    ctx = site_context(papers, taxonomy if remembered is None else remembered, mkdocs_config)
-    if remembered is not None:
-        remembered.save()
-    final_site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.building-", dir=final_site.parent))
-    plugin = _archive_plugin_of(mkdocs_config)
-    side: SideJob | None = None
-    try:
-        # the side job needs the context only: it starts before the pages are made, and writes
-        # into the staging folder beside MkDocs (its files and MkDocs' never share a path)
-        side = SideJob.start(staging, ctx, parallel=side_job)
-        plugin.pages = site_pages(ctx, hand_written_pages(config))
-        pages = len(plugin.pages)
-        t1 = time.perf_counter()
-        os.chmod(staging, 0o755)
-        mkdocs_config.site_dir = str(staging)
-        bar.stage("rendering pages", pages)
-        with _source_date_epoch(ctx.newest_date):
-            _run_mkdocs(mkdocs_config, jobs=render.default_jobs() if side_job else 1,
-                        on_page=lambda done: bar.advance(done - bar.done))  # --strict: fails on a warning
-        t2 = time.perf_counter()
-        drop_unused_theme_files(staging)
-        bar.stage("search index and extras")
-        side_seconds = side.wait()
-        redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
-        t3 = time.perf_counter()
-        bar.stage("swapping the new site in")
-        _swap_in(staging, final_site)
-        t4 = time.perf_counter()
-    except BaseException:
-        if side is not None:
-            side.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        plugin.pages = None
+            if side is not None:
+                side.cancel()
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(
         papers=len(ctx.papers),
-        pages=pages,
+        pages=len(pages),
         redirects=redirects,
         warnings=log.warnings,
         generate_seconds=t1 - t0,
@@ -245,77 +237,82 @@ def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Pat
     )
 
 
-def write_side_files(out_dir: Path, ctx: SiteContext) -> None:
-    """Everything written from the context alone, not from the rendered pages."""
-    write_extras(out_dir, ctx)
-    write_search_index(out_dir, ctx)
+def context_without_related(papers: tuple[Paper, ...], taxonomy, mkdocs_config) -> SiteContext:
+    """The site model but its related papers, with the site's identity from mkdocs.yml; each paper's
+    topics are matched here (cached: cache.TOPICS)."""
+    remembered = _remembering(taxonomy)
+    ctx = build_context(papers, taxonomy if remembered is None else remembered, related={},
+                        identity=SiteIdentity.from_config(mkdocs_config))
+    if remembered is not None:
+        remembered.save()
+    return ctx
+
+
+def with_related(ctx: SiteContext, neighbours: Mapping[str, tuple[str, ...]]) -> SiteContext:
+    return dataclasses.replace(ctx, related=MappingProxyType({p.id: tuple(neighbours.get(p.id, ())) for p in ctx.papers}))
 
 
 class SideJob:
-    """``write_side_files`` in a forked process, or inline where processes.fork_allowed() says no
-    (one core, no fork, a threaded caller, or PAPERARCHIVE_JOBS=1 to profile a build in one process).
-    """
+    """The files MkDocs does not render (outputs.side_files), made by a forked process (processes.run_forked)
+    from the start and written into the new site once MkDocs has emptied it (``go``); or made and written
+    in this process, after MkDocs, where processes.fork_allowed() says no (one core, a threaded caller such
+    as ``serve``, PAPERARCHIVE_JOBS=1 to profile a build in one process)."""
 
-    def __init__(self, out_dir: Path, ctx: SiteContext, parallel: bool = True) -> None:
-        self.out_dir, self.ctx = out_dir, ctx
-        self.process = None
-        self.conn = None
-        self.parallel = parallel and processes.fork_allowed()
+    def __init__(self, site_dir: Path, ctx: SiteContext, worker: processes.Forked | None,
+                 gate: processes.Gate | None) -> None:
+        self.site_dir, self.ctx, self.worker, self.gate = site_dir, ctx, worker, gate
+        self.parallel = worker is not None
 
     @classmethod
-    def start(cls, out_dir: Path, ctx: SiteContext, parallel: bool = True) -> "SideJob":
-        job = cls(out_dir, ctx, parallel)
-        if job.parallel:
-            import multiprocessing
+    def start(cls, site_dir: Path, ctx: SiteContext) -> SideJob:
+        if not processes.fork_allowed():
+            return cls(site_dir, ctx, None, None)
+        gate = processes.Gate()
+        worker = processes.run_forked(lambda: _side_files_after(gate, site_dir, ctx), "search index and extras")
+        gate.forked()
+        return cls(site_dir, ctx, worker, gate)
 
-            fork = multiprocessing.get_context("fork")
-            job.conn, child_end = fork.Pipe(duplex=False)
-            job.process = fork.Process(target=_side_job_main, args=(out_dir, ctx, child_end), daemon=True)
-            job.process.start()
-            child_end.close()
-        return job
+    def go(self) -> None:
+        """The new site may be written now."""
+        if self.gate is not None:
+            self.gate.open()
 
     def wait(self) -> float:
-        """The job's own seconds; raises BuildFailed with the job's message when it failed."""
-        if self.process is None:
-            start = time.perf_counter()
+        """The job's own seconds; raises BuildFailed with the job's one-line message when it failed."""
+        if self.worker is None:
             try:
-                write_side_files(self.out_dir, self.ctx)
-            except BuildFailed:
-                raise
+                return _timed_side_files(self.site_dir, self.ctx)
+            except outputs.OutputError as exc:
+                raise BuildFailed(str(exc)) from exc
             except Exception as exc:  # the same one line as from the forked job
                 raise BuildFailed(f"search index and extras: {type(exc).__name__}: {exc}") from exc
-            return time.perf_counter() - start
+        worker, self.worker = self.worker, None
         try:
-            outcome = self.conn.recv()
-        except EOFError:
-            outcome = None
-        self.process.join()
-        self.conn.close()
-        if outcome is None:
-            raise BuildFailed(f"search index and extras: the side job died (exit code {self.process.exitcode})")
-        seconds, failure = outcome
-        if failure is not None:
-            raise BuildFailed(failure)
-        return seconds
+            return worker.result()
+        except processes.ForkedWorkFailed as exc:
+            raise BuildFailed(str(exc)) from None
 
     def cancel(self) -> None:
-        if self.process is not None and self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker = None
+        if self.gate is not None:
+            self.gate.close()
 
 
-def _side_job_main(out_dir: Path, ctx: SiteContext, conn) -> None:
+def _side_files_after(gate: processes.Gate, site_dir: Path, ctx: SiteContext) -> float:
     start = time.perf_counter()
-    failure = None
-    try:
-        write_side_files(out_dir, ctx)
-    except BuildFailed as exc:
-        failure = str(exc)
-    except BaseException as exc:  # noqa: BLE001 -- reported by the parent as one line; the old site stays
-        failure = f"search index and extras: {type(exc).__name__}: {exc}"
-    conn.send((time.perf_counter() - start, failure))
-    conn.close()
+    files = outputs.side_files(ctx)
+    if not gate.wait():
+        raise BuildFailed("the build stopped before its pages were rendered")
+    outputs.write_files(site_dir, files)
+    return time.perf_counter() - start
+
+
+def _timed_side_files(site_dir: Path, ctx: SiteContext) -> float:
+    start = time.perf_counter()
+    outputs.write_files(site_dir, outputs.side_files(ctx))
+    return time.perf_counter() - start
 
 
 def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
@@ -333,20 +330,14 @@ def load_papers(store: Path, strict: bool, err: TextIO) -> tuple[Paper, ...]:
 
 
 def _remembering(taxonomy):
-    """The taxonomy with its answers cached across builds (topics.RememberedTaxonomy); None when
-    it is not a topics.Taxonomy (a test's stand-in) or caching is off (PAPERARCHIVE_CACHE_DIR=none)."""
+    """The taxonomy with its answers cached across builds (topics.RememberedTaxonomy, cache.TOPICS); None
+    when it is not a topics.Taxonomy (a test's stand-in) or caching is off (PAPERARCHIVE_CACHE_DIR=none)."""
     from . import topics
 
-    folder = cache.cache_dir()
-    if folder is None or not isinstance(taxonomy, topics.Taxonomy):
+    path = cache.cache_file(cache.TOPICS)
+    if path is None or not isinstance(taxonomy, topics.Taxonomy):
         return None
-    return topics.RememberedTaxonomy(taxonomy, folder)
-
-
-def site_context(papers, taxonomy, mkdocs_config) -> SiteContext:
-    """The site model, with the site's identity from the loaded mkdocs.yml."""
-    return build_context(papers, taxonomy, related=related.related_papers(papers, k=RELATED_COUNT),
-                         identity=SiteIdentity.from_config(mkdocs_config))
+    return topics.RememberedTaxonomy(taxonomy, path)
 
 
 def load_taxonomy_for(config: Path):
@@ -371,191 +362,144 @@ def hand_written_pages(config: Path) -> dict[str, bytes]:
     }
 
 
-def write_extras(site_dir: Path, ctx: SiteContext) -> None:
-    """Files beside the pages, written straight into the staging site (not through MkDocs):
-    the static JSON API, the feeds (RSS, Atom, JSON Feed) and the BibTeX files."""
-    write_api(site_dir, ctx)
-    write_feeds(site_dir, ctx, ctx.site_url or site_url_of(site_dir))
-    write_bibtex(site_dir, ctx)
+# ---------------------------------------------------------------- timestamps
+
+# gzip headers (sitemap.xml.gz) hold 32-bit seconds; a paper dated past them, or before the web, says nothing
+PLAUSIBLE_DATES = (date(1990, 1, 1), date(2106, 2, 6))
 
 
-def write_api(site_dir: Path, ctx: SiteContext) -> None:
-    from . import api
-
-    documents = [(urls.api_paper_path(p.id), api.paper_document(p, ctx.topics_of[p.id])) for p in ctx.papers]
-    documents += [(urls.api_day_path(day), api.day_document(day, ctx.by_day[day])) for day in ctx.days]
-    documents += [(urls.api_topic_path(t.id), api.topic_document(t.id, t.name, t.description, ctx.by_topic.get(t.id, ())))
-                  for t in ctx.topics]
-    documents += [(urls.api_org_path(o.id), api.org_document(o.id, o.name, ctx.by_org[o.id])) for o in ctx.orgs]
-    for path, document in documents:
-        _write_file(site_dir / path, api.encode_json(document))
-
-
-def write_feeds(site_dir: Path, ctx: SiteContext, site_url: str) -> None:
-    """The newest papers of the archive (feed.xml, atom.xml, feed.json at the root: FEED_SIZE) and of
-    each topic (topics/<id>/feed.xml, ...: TOPIC_FEED_SIZE), with absolute links from site_url (feed
-    readers need them)."""
-    from . import feeds
-
-    makers = {"feed.xml": feeds.rss_feed, "atom.xml": feeds.atom_feed, "feed.json": feeds.json_feed}
-    home = site_url.rstrip("/") + "/"
-    channels = [("", ctx.identity.name, ctx.identity.description, ctx.papers, feeds.FEED_SIZE)]
-    channels += [
-        (urls.topic_url(t.id), f"{ctx.identity.name}: {t.name}", t.description, ctx.by_topic[t.id], feeds.TOPIC_FEED_SIZE)
-        for t in ctx.topics
-    ]
-    for base, title, description, papers, limit in channels:
-        for name, _kind, _label in urls.FEEDS:
-            text = makers[name](
-                papers, title=title, site_url=home, feed_url=home + base + name, description=description, limit=limit
-            )
-            _write_file(site_dir / base / name, text.encode("utf-8", "backslashreplace"))
+def site_epoch(papers: Iterable[Paper], today: date | None = None) -> int:
+    """SOURCE_DATE_EPOCH of the content: midnight UTC of the newest date it knows (listed, first seen or
+    published) that is plausible (within PLAUSIBLE_DATES and not after ``today``, UTC); 0 without one.
+    A paper dated 2999 or year 1 is ignored, so one bad date can neither break a timestamp nor move it."""
+    latest = min(PLAUSIBLE_DATES[1], today or datetime.now(UTC).date())
+    found = [d for p in papers for d in (p.published, p.first_seen, *(s.listed for s in p.sources))
+             if d and PLAUSIBLE_DATES[0] <= d <= latest]
+    if not found:
+        return 0
+    return int(datetime(*max(found).timetuple()[:3], tzinfo=UTC).timestamp())
 
 
-def write_bibtex(site_dir: Path, ctx: SiteContext) -> None:
-    """papers/<id>/<id>.bib, days/<date>/<date>.bib and topics/<id>/<id>.bib (each entry as on the paper page)."""
-    entries = {p.id: bibtex.bibtex(p) for p in ctx.papers}
-    groups = [(urls.paper_url(p.id), (p,)) for p in ctx.papers]
-    groups += [(urls.day_url(d), ctx.by_day[d]) for d in ctx.days]
-    groups += [(urls.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
-    for url, papers in groups:
-        text = "\n".join(entries[p.id] for p in papers)
-        _write_file(site_dir / urls.bib_path(url), text.encode("utf-8", "backslashreplace"))
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    # the staging folder is new and private to this build: a plain write is atomic enough (it is swapped in whole)
+@contextlib.contextmanager
+def _source_date_epoch(epoch: int) -> Iterator[None]:
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        path.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+# ---------------------------------------------------------------- folders
+
+_LEFTOVER = re.compile(r"\.(?:building|old)-(\d+)-")
 
 
-def site_url_of(site_dir: Path) -> str:
-    """The site's absolute URL, from the home page MkDocs wrote (its canonical link is site_url).
+def _new_folder(final_site: Path, kind: str) -> Path:
+    """A new, empty folder beside the site, named for this process (``site.building-<pid>-...``)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{final_site.name}.{kind}-{os.getpid()}-", dir=final_site.parent))
+    os.chmod(folder, 0o755)
+    return folder
 
-    Only a fallback for a SiteContext made without site_url; "/" when mkdocs.yml has none.
-    """
-    import html
 
+def remove_leftovers(final_site: Path) -> list[Path]:
+    """Delete the folders beside the site that a killed build left (its process is gone); the removed ones."""
+    removed = []
+    prefix = final_site.name + "."
     try:
-        match = _CANONICAL.search((site_dir / "index.html").read_text(encoding="utf-8"))
+        entries = list(os.scandir(final_site.parent))
     except OSError:
-        match = None
-    return html.unescape(match.group(1)) if match else "/"
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        match = _LEFTOVER.match(entry.name, len(final_site.name))
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(Path(entry.path))
+    return removed
 
 
-def write_search_index(site_dir: Path, ctx: SiteContext) -> None:
-    from . import search
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def swap_in(staging: Path, final_site: Path) -> None:
+    """Put ``staging`` in the place of ``final_site`` in one step (the old site, if any, is deleted after):
+    at every moment ``final_site`` is either the old site or the new one."""
+    if not os.path.lexists(final_site):
+        os.rename(staging, final_site)
+        return
+    if _exchange(staging, final_site):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
+    # no atomic exchange here: two renames (a crash between them leaves the old site as site.old-*,
+    # which the next build deletes)
+    old = final_site.with_name(f"{final_site.name}.old-{os.getpid()}-{int(time.time())}")
+    os.rename(final_site, old)
+    os.rename(staging, final_site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where the call is missing or refused."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    import ctypes
+
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # an old kernel, or a file system without exchange
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _renameat2():
+    import ctypes
+    import ctypes.util
 
     try:
-        search.write_index(site_dir, ctx.papers, ctx.topic_names_of())
-    except Exception as exc:  # one clear line; the previous site stays in place
-        raise BuildFailed(f"search index: {type(exc).__name__}: {exc}") from exc
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):  # not glibc 2.28+, not Linux
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
-def write_redirects(site_dir: Path, ctx: SiteContext, site_url: str | None) -> int:
-    """papers/<retired id>/index.html -> the kept paper (after MkDocs, so the sitemap lists live pages only)."""
-    written = 0
-    for alias, kept in ctx.redirects.items():
-        if not (_SAFE_ID.match(alias) and _SAFE_ID.match(kept)):
-            raise BuildFailed(f"paper {kept!r}: alias {alias!r} is not a valid paper id")
-        target = site_dir / urls.paper_url(alias) / "index.html"
-        if target.exists():
-            continue  # a live page always wins (build_context already drops live ids)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(redirect_html(kept, site_url), encoding="utf-8")
-        written += 1
-    return written
+# ---------------------------------------------------------------- MkDocs' configuration and log
 
 
-def redirect_html(kept: str, site_url: str | None) -> str:
-    relative = f"../{kept}/"
-    canonical = f"{site_url.rstrip('/')}/{urls.paper_url(kept)}" if site_url else relative
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Moved: {kept}</title>\n"
-        '<meta name="robots" content="noindex">\n'
-        f'<link rel="canonical" href="{canonical}">\n'
-        f'<meta http-equiv="refresh" content="0; url={relative}">\n'
-        f'<script>location.replace("{relative}" + location.hash)</script>\n'
-        "</head>\n<body>\n"
-        f'<p>This paper now lives at <a href="{relative}">papers/{kept}/</a>.</p>\n'
-        "</body>\n</html>\n"
-    )
-
-
-# ---------------------------------------------------------------- MkDocs
-
-
-def _load_mkdocs_config(config: Path, docs_dir: Path | None, site_dir: Path | None, strict: bool):
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    overrides = {"strict": strict}
-    if docs_dir is not None:
-        Path(docs_dir).mkdir(parents=True, exist_ok=True)
-        overrides["docs_dir"] = str(Path(docs_dir).resolve())
-    else:
-        # docs_dir is generated: MkDocs refuses a config whose docs_dir does not exist yet
-        _configured_docs_dir(config).mkdir(parents=True, exist_ok=True)
-    if site_dir is not None:
-        overrides["site_dir"] = str(Path(site_dir).resolve())
+def _load_config(config: Path, docs_dir: Path | None, site_dir: Path | None, strict: bool):
     try:
-        return load_config(config_file=str(config), **overrides)
-    except (MkDocsException, OSError) as exc:
-        raise BuildFailed(f"{config}: {exc}") from None
+        return rendering.load_config(config, docs_dir=docs_dir, site_dir=site_dir, strict=strict)
+    except rendering.ConfigFailed as exc:
+        raise BuildFailed(str(exc)) from None
 
 
 def _configured_docs_dir(config: Path) -> Path:
-    import yaml
-
-    class _Loader(yaml.SafeLoader):  # mkdocs.yml may use !ENV and other tags: read docs_dir only
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load(Path(config).read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildFailed(f"{config}: {exc}") from None
-    return _base(config) / str(data.get("docs_dir") or "docs")
-
-
-def _archive_plugin_of(mkdocs_config):
-    """The config's paperarchive plugin (mkdocs.yml lists it); added when a config does not."""
-    from .mkdocs_plugin import ArchivePlugin
-
-    plugin = mkdocs_config.plugins.get("paperarchive")
-    if not isinstance(plugin, ArchivePlugin):
-        plugin = mkdocs_config.plugins["paperarchive"] = ArchivePlugin()
-    return plugin
-
-
-def _run_mkdocs(mkdocs_config, jobs: int, on_page: render.OnPage) -> None:
-    """MkDocs' build into the new (empty, so not cleaned) staging folder, its pages rendered by ``jobs`` processes."""
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        render.build(mkdocs_config, jobs=jobs, clean=False, on_page=on_page)
-    except MkDocsException as exc:
-        raise BuildFailed(f"MkDocs: {exc}") from None
-    except Exception as exc:  # a template error, a bad file: still one clear line, and site/ untouched
-        raise BuildFailed(f"MkDocs: {type(exc).__name__}: {exc}") from exc
-
-
-# Material's own search (its worker and lunr's language files) is off; nothing loads these.
-UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers")
-
-
-def drop_unused_theme_files(site_dir: Path) -> None:
-    for rel in UNUSED_THEME_FILES:
-        shutil.rmtree(site_dir / rel, ignore_errors=True)
-    for source_map in (site_dir / "assets").rglob("*.map"):
-        source_map.unlink()
+        return rendering.configured_docs_dir(config)
+    except rendering.ConfigFailed as exc:
+        raise BuildFailed(str(exc)) from None
 
 
 class _MkDocsLog(logging.Handler):
@@ -573,7 +517,7 @@ class _MkDocsLog(logging.Handler):
         self.messages.append(message)
         print(message, file=self.err)
 
-    def __enter__(self) -> "_MkDocsLog":
+    def __enter__(self) -> Self:
         self._logger = logging.getLogger("mkdocs")
         self._saved = (self._logger.level, self._logger.propagate)
         self._logger.addHandler(self)
@@ -587,33 +531,15 @@ class _MkDocsLog(logging.Handler):
         self._logger.propagate = self._saved[1]
 
 
-@contextlib.contextmanager
-def _source_date_epoch(newest: date | None) -> Iterator[None]:
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    moment = datetime(*(newest or date(1970, 1, 1)).timetuple()[:3], tzinfo=timezone.utc)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-def _swap_in(staging: Path, final_site: Path) -> None:
-    old = None
-    if final_site.exists():
-        old = final_site.with_name(f"{final_site.name}.old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        os.rename(final_site, old)
-    os.rename(staging, final_site)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _os_error_text(exc: OSError) -> str:
+    """``PATH: reason`` of a failed write or read (a read-only folder, a full disk)."""
+    where = exc.filename if exc.filename is not None else ""
+    reason = exc.strerror or str(exc)
+    return f"{where}: {reason}" if where else reason
 
 
 def _base(config: Path) -> Path:
     return Path(config).resolve().parent
 
 
-
-__all__ = ["BuildFailed", "BuildReport", "build", "build_site", "generate_only", "serve"]
+__all__ = ["BuildFailed", "BuildReport", "build", "build_site", "generate_only", "serve", "site_epoch", "swap_in"]

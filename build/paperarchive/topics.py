@@ -226,11 +226,11 @@ class RememberedTaxonomy:
     is the wrapped taxonomy's.
     """
 
-    def __init__(self, taxonomy: Taxonomy, folder: Path | None):
+    def __init__(self, taxonomy: Taxonomy, path: Path | None):
         self.taxonomy = taxonomy
         self.topics = taxonomy.topics
         self._key = _taxonomy_key(taxonomy)
-        self._path = folder / CACHE_NAME if folder is not None else None
+        self._path = path  # the cache file (cache.TOPICS); None: nothing kept
         self._known = self._read()
         self._used: dict[bytes, tuple[str, ...]] = {}
         self._missed = 0
@@ -251,31 +251,27 @@ class RememberedTaxonomy:
 
     def save(self) -> None:
         """Write the answers used in this run (when there are enough to be worth it and some are new)."""
-        from .cache import write_cache_file
+        from . import cache
 
         if self._path is None or not self._missed and len(self._used) == len(self._known):
             return
         if len(self._used) >= CACHE_MIN_PAPERS:
-            write_cache_file(self._path, marshal.dumps((self._key, self._used)))
+            cache.write(self._path, self._key, self._used)
 
     def _read(self) -> dict[bytes, tuple[str, ...]]:
-        if self._path is None:
-            return {}
-        try:
-            key, known = marshal.loads(self._path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            return {}
-        return known if key == self._key and isinstance(known, dict) else {}
+        from . import cache
+
+        known = cache.read(self._path, self._key)
+        return known if isinstance(known, dict) else {}
 
 
-CACHE_NAME = "topics.marshal"
 CACHE_MIN_PAPERS = 1000  # below this, matching costs well under 0.2 s
 
 
 def _taxonomy_key(taxonomy: Taxonomy) -> bytes:
-    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=32)
-    digest.update(repr(taxonomy.topics).encode("utf-8", "surrogatepass"))
-    return digest.digest()
+    from . import cache
+
+    return cache.content_key(cache.code_key(__file__), repr(taxonomy.topics).encode("utf-8", "surrogatepass"))
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

@@ -14,9 +14,13 @@ Shortcuts for the generated pages; the output is the same as without them:
   to the page directly skips two HTML parses per page, 40 % of MkDocs' time.
 * For those pages MkDocs would still build a Python-Markdown parser with every extension,
   only to convert an empty text (a fifth of MkDocs' time at 10k papers, profiled): the page
-  gets instead what that conversion gives (``_render_empty``: no content, an empty table of
-  contents, no title, no anchors).
+  gets instead what that conversion gives (``render_empty``: no content, an empty table of
+  contents, no anchors). Only on the MkDocs version audit.py was checked against.
 * Every page loses Material's template indentation (collapse_whitespace).
+
+``paperarchive build`` also gives the plugin ``shares`` (parallel.PageShares): the events that
+mark the page loop (on_env, on_post_page, on_post_build, on_build_error) let several processes
+share it.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ import logging
 import os
 import re
 import types
-from typing import Mapping
+from collections.abc import Callable, Mapping
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from .pages import RAW_HTML_TEMPLATES
+from ..pages import RAW_HTML_TEMPLATES
+from . import audit
+from .parallel import PageShares
 
 _MKDOCS_LOG = logging.getLogger("mkdocs.structure.pages")  # the logger Page.render consults
 _BLANKS = re.compile(r"\n\s+")
@@ -50,12 +56,12 @@ def collapse_whitespace(page_html: str) -> str:
     return "".join(out).lstrip()
 
 
-def _render_empty(page, config, files) -> None:
+def render_empty(page, config, files) -> None:
     """What mkdocs.structure.pages.Page.render sets for an empty Markdown text (Python-Markdown
-    returns "" for a blank text before running any processor), without building a parser."""
+    returns "" for a blank text before running any processor), without building a parser; the
+    title it would extract is None, as a new Page's already is."""
     page.content = ""
     page.toc = get_toc([])
-    page._title_from_render = None
     page.present_anchor_ids = set()
     if _MKDOCS_LOG.getEffectiveLevel() > logging.DEBUG:
         page.links_to_anchors = {}
@@ -83,8 +89,13 @@ class ArchivePlugin(BasePlugin):
     def __init__(self) -> None:
         self.raw_html: dict[str, str] = {}
         self.pages: Mapping[str, str | bytes] | None = None  # docs path -> content, set by paperarchive build
+        self.shares: PageShares | None = None  # the page loop shared between processes, set by paperarchive build
+        self.site_dir_ready: Callable[[], None] | None = None  # called once MkDocs has cleaned site_dir
+        self.shortcuts = audit.supported()
 
     def on_files(self, files: Files, config) -> Files:
+        if self.site_dir_ready is not None:
+            self.site_dir_ready()
         if self.pages is None:
             return files
         made = [
@@ -94,18 +105,33 @@ class ArchivePlugin(BasePlugin):
         return Files([*made, *files])  # docs files first, then the theme's, as get_files + add_files_from_theme
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        if page.meta.get("template") in RAW_HTML_TEMPLATES:
+        if self.shortcuts and page.meta.get("template") in RAW_HTML_TEMPLATES:
             self.raw_html[page.file.src_uri] = markdown
-            page.render = types.MethodType(_render_empty, page)
+            page.render = types.MethodType(render_empty, page)
             return ""
         return markdown
+
+    def on_env(self, env, config, files):
+        if self.shares is not None:
+            self.shares.fork(env, config, files)
+        return env
 
     def on_page_content(self, html: str, page, config, files) -> str:
         raw = self.raw_html.pop(page.file.src_uri, None)
         return html if raw is None else raw.rstrip("\n")
 
     def on_post_page(self, output: str, page, config) -> str:
+        if self.shares is not None:
+            self.shares.rendered(page)
         return collapse_whitespace(output)
 
+    def on_post_build(self, config) -> None:
+        if self.shares is not None:
+            self.shares.finish()
 
-__all__ = ["ArchivePlugin", "collapse_whitespace"]
+    def on_build_error(self, error: Exception) -> None:
+        if self.shares is not None:
+            self.shares.failed(error)
+
+
+__all__ = ["ArchivePlugin", "as_read_from_disk", "collapse_whitespace", "walk_order"]
