@@ -104,9 +104,9 @@ def test_every_alternate_link_points_at_a_feed_of_the_site(built):
     for page in pages:
         text = page.read_text("utf-8")
         links = re.findall(r'<link rel="alternate" type="([^"]+)" title="([^"]*)" href="([^"]+)">', text)
-        # paper pages the archive's RSS feed only (their bytes count: issue 8); topic pages six; others three
+        # paper pages the archive's RSS feed only (their bytes count); topic and organization pages six; others three
         rel = page.relative_to(built).parts
-        expected = 1 if rel[0] == "papers" else 6 if rel[0] == "topics" and len(rel) > 2 else 3
+        expected = 1 if rel[0] == "papers" else 6 if rel[0] in ("topics", "orgs") and len(rel) > 2 else 3
         assert len(links) == expected, page
         for _kind, _title, target in links:
             assert (page.parent / html.unescape(target)).resolve().is_file(), f"{page}: {target}"
