@@ -251,31 +251,6 @@ class _NoTopics:
 # ---------------------------------------------------------------- pieces
 
 
-def test_bibtex_escapes_specials_and_keeps_braces_balanced():
-    paper = Paper(
-        id="x-paper",
-        title="50% of {LLMs} & $x_1$ #1 ~ ^ \\cite",
-        abstract="a",
-        published=date(2024, 6, 25),
-        authors=("Ada Lovelace", "Smith and Sons"),
-        arxiv_id="2406.01234",
-    )
-    text = generate.bibtex(paper)
-    assert text == (
-        "@misc{x-paper,\n"
-        "  title = {{50\\% of \\{LLMs\\} \\& \\$x\\_1\\$ \\#1 \\~{} \\^{} \\textbackslash{}cite}},\n"
-        "  author = {Ada Lovelace and {Smith and Sons}},\n"
-        "  year = {2024},\n"
-        "  month = {jun},\n"
-        "  eprint = {2406.01234},\n"
-        "  archivePrefix = {arXiv},\n"
-        "  url = {https://arxiv.org/abs/2406.01234},\n"
-        "}\n"
-    )
-    unescaped = text.replace("\\{", "").replace("\\}", "")
-    assert unescaped.count("{") == unescaped.count("}")
-
-
 def test_lookup_links_search_by_title_without_arxiv_id():
     paper = Paper(id="p", title="A & B: C?", abstract="x")
     assert generate.hugging_face_url(paper) == "https://huggingface.co/papers?q=A+%26+B%3A+C%3F"
@@ -410,9 +385,6 @@ def test_plots_and_feed_links_sit_on_home_days_and_topic_pages(pages):
     assert "Vision &amp; &lt;images&gt;: papers per month" in vision  # the topic name is escaped in the SVG
 
 
-def test_bibtex_file_holds_each_entry_once():
-    a = Paper(id="a", title="A", abstract="x", published=date(2025, 1, 2))
-    b = Paper(id="b", title="B", abstract="y")
-    assert generate.bibtex_file([a, b]) == generate.bibtex(a) + "\n" + generate.bibtex(b)
+def test_bib_files_sit_beside_their_page():
     assert generate.bib_path("papers/a/") == "papers/a/a.bib"
     assert generate.bib_path("days/2025-01-02/") == "days/2025-01-02/2025-01-02.bib"

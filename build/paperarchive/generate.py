@@ -32,7 +32,8 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from slugify import slugify
 
-from . import plots, related
+from . import bibtex, plots, related
+from .escaping import esc, front_matter, safe_url, yaml_string  # noqa: F401  (yaml_string: re-exported)
 from .records import Paper
 
 SITE_NAME = "Daily Papers Archive"
@@ -58,7 +59,6 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 class TopicLike(Protocol):
     id: str
@@ -95,6 +95,8 @@ class SiteContext:
     by_org: Mapping[str, tuple[Paper, ...]] = field(default_factory=dict)  # org slug -> papers, newest first
     org_of: Mapping[str, str] = field(default_factory=dict)  # paper id -> org slug (papers with an organization)
     site_url: str | None = None  # mkdocs.yml site_url: feeds need absolute links
+    site_name: str = SITE_NAME  # mkdocs.yml site_name: the publisher in a paper's head tags
+    cite_keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> BibTeX key, unique in the archive
     topic_by_id: Mapping[str, TopicLike] = field(default_factory=dict, repr=False, compare=False)
     day_index: Mapping[date, int] = field(default_factory=dict, repr=False, compare=False)
     paper_by_id: Mapping[str, Paper] = field(default_factory=dict, repr=False, compare=False)
@@ -162,6 +164,7 @@ def build_context(
     per_page: int = PER_PAGE,
     *,
     site_url: str | None = None,
+    site_name: str = SITE_NAME,
 ) -> SiteContext:
     ordered = tuple(sorted(papers, key=lambda p: p.id))
     topics = tuple(taxonomy.topics)
@@ -213,6 +216,8 @@ def build_context(
         by_org=MappingProxyType({o.id: tuple(by_org[o.id]) for o in orgs}),
         org_of=MappingProxyType(org_of),
         site_url=site_url,
+        site_name=site_name,
+        cite_keys=MappingProxyType(bibtex.cite_keys(ordered)),
         topic_by_id=MappingProxyType({t.id: t for t in topics}),
         day_index=MappingProxyType({d: i for i, d in enumerate(days)}),
         paper_by_id=MappingProxyType({p.id: p for p in ordered}),
@@ -238,48 +243,6 @@ def _newest_date(papers: Sequence[Paper]) -> date | None:
 
 
 # ---------------------------------------------------------------- escaping and small pieces
-
-# Tabs (Python-Markdown expands them), line breaks and C0 controls (Python-Markdown's own placeholders
-# are \x02 and \x03) become character references, which browsers decode to the same characters.
-# C1 controls stay raw: browsers would read &#x80;..&#x9F; as Windows-1252.
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
-_ESCAPE_RE = re.compile(r"[&<>\"'\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]")
-
-
-def _escape_one(match: re.Match) -> str:
-    ch = match.group()
-    return _ESCAPES.get(ch) or f"&#x{ord(ch):X};"
-
-
-def esc(text: str) -> str:
-    """Text as inert HTML: escaped, and no character that could end a raw HTML block or a line."""
-    return _ESCAPE_RE.sub(_escape_one, text)
-
-
-def safe_url(url: str) -> str | None:
-    """An http(s) URL, or None: nothing else (javascript:, data:) ever becomes a link."""
-    parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url.strip()
-
-
-# Characters a YAML double-quoted scalar must not hold raw: non-printable ones (PyYAML refuses them)
-# and YAML's extra line breaks (NEL, LS, PS), which it would fold. JSON escapes C0 controls itself.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar that reads back exactly as ``text`` (JSON escapes are YAML escapes)."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
-
-
-def front_matter(**fields: str | None) -> str:
-    """Front matter with every value a quoted string (yaml.safe_dump does the same, 10 times slower)."""
-    lines = "".join(f"{name}: {yaml_string(value)}\n" for name, value in fields.items() if value is not None)
-    return f"---\n{lines}---\n\n"
-
 
 def href(from_url: str, to_url: str) -> str:
     """Relative link between two site-relative directory URLs ('' is the home page)."""
@@ -369,57 +332,9 @@ def arxiv_urls(p: Paper) -> tuple[tuple[str, str], ...]:
     return (("arXiv search", f"https://arxiv.org/search/?{query}"),)
 
 
-_BIBTEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "%": r"\%",
-    "&": r"\&",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
-}
-_BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIALS))
-
-
-def bibtex_escape(text: str) -> str:
-    text = " ".join(text.split())
-    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group()], text)
-
-
-def _bibtex_name(name: str) -> str:
-    name = bibtex_escape(name)
-    # a name that contains the word "and" or a comma would be split or reordered by BibTeX
-    return f"{{{name}}}" if re.search(r"\band\b|,", name, re.IGNORECASE) else name
-
-
-def bibtex(p: Paper) -> str:
-    """A BibTeX entry for the paper; the key is its permanent id."""
-    fields: list[tuple[str, str]] = [("title", "{" + bibtex_escape(p.title) + "}")]
-    if p.authors:
-        fields.append(("author", " and ".join(_bibtex_name(a) for a in p.authors)))
-    elif p.organization:
-        fields.append(("author", "{" + bibtex_escape(p.organization) + "}"))
-    if p.published:
-        fields.append(("year", str(p.published.year)))
-        fields.append(("month", BIBTEX_MONTHS[p.published.month - 1]))
-    if p.arxiv_id:
-        fields.append(("eprint", bibtex_escape(p.arxiv_id)))
-        fields.append(("archivePrefix", "arXiv"))
-        fields.append(("url", f"https://arxiv.org/abs/{urllib.parse.quote(p.arxiv_id, safe='./')}"))
-    # No "note = {Hugging Face Daily Papers}": the entry cites the paper, not the listing that showed it,
-    # and the line was 36 bytes in each of five copies of every entry (page, .bib of paper, day, topics).
-    lines = [f"@misc{{{p.id},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in fields]
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def bibtex_file(papers: Iterable[Paper]) -> str:
-    """Several entries, one blank line apart (a day's or a topic's .bib file)."""
-    return "\n".join(bibtex(p) for p in papers)
+def paper_bibtex(ctx: SiteContext, p: Paper) -> str:
+    """The paper's BibTeX entry, as on its page and in every .bib file that lists it."""
+    return bibtex.entry(p, ctx.cite_keys[p.id], bibtex.page_url_of(ctx.site_url, p.url))
 
 
 def _pre_text(text: str) -> str:
@@ -482,7 +397,7 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     out.append(f'<h2 id="links">Links</h2>\n<ul class="pa-links">\n{chr(10).join(links)}\n</ul>\n')
 
     out.append(
-        f'<h2 id="cite">Cite</h2>\n<pre><code class="language-bibtex">{_pre_text(bibtex(p))}</code></pre>\n'
+        f'<h2 id="cite">Cite</h2>\n<pre><code class="language-bibtex">{_pre_text(paper_bibtex(ctx, p))}</code></pre>\n'
         f'<p><a href="{esc(p.id)}.bib" download>Download BibTeX</a></p>\n'
     )
     related_ids = ctx.related.get(p.id, ())
@@ -986,8 +901,7 @@ __all__ = [
     "Org",
     "SiteContext",
     "bib_path",
-    "bibtex",
-    "bibtex_file",
+    "paper_bibtex",
     "build_context",
     "org_slug",
     "esc",

@@ -193,7 +193,7 @@ def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Pat
     # site_url in the context: the side job's feeds need it and run before index.html exists
     remembered = _remembering(taxonomy)
     ctx = generate.build_context(papers, taxonomy if remembered is None else remembered,
-                                 site_url=mkdocs_config.site_url or None)
+                                 site_url=mkdocs_config.site_url or None, site_name=mkdocs_config.site_name)
     if remembered is not None:
         remembered.save()
     final_site.parent.mkdir(parents=True, exist_ok=True)
@@ -408,12 +408,14 @@ def write_feeds(site_dir: Path, ctx: generate.SiteContext, site_url: str) -> Non
 
 def write_bibtex(site_dir: Path, ctx: generate.SiteContext) -> None:
     """papers/<id>/<id>.bib, days/<date>/<date>.bib and topics/<id>/<id>.bib (each entry as on the paper page)."""
-    entries = {p.id: generate.bibtex(p) for p in ctx.papers}
+    from . import bibtex
+
+    entries = bibtex.entries_by_id(ctx.papers, ctx.cite_keys, ctx.site_url)
     groups = [(p.url, (p,)) for p in ctx.papers]
     groups += [(generate.day_url(d), ctx.by_day[d]) for d in ctx.days]
     groups += [(generate.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
     for url, papers in groups:
-        text = "\n".join(entries[p.id] for p in papers)
+        text = bibtex.bibtex_file(entries[p.id] for p in papers)
         _write_file(site_dir / generate.bib_path(url), text.encode("utf-8", "backslashreplace"))
 
 
