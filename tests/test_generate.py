@@ -137,20 +137,26 @@ def test_day_pages_link_previous_and_next_days(pages):
 
 
 class _Text(html.parser.HTMLParser):
-    """Text inside elements with a given class, and every tag seen."""
+    """Text inside elements with a given class, and every tag seen; MathML read as its TeX annotation."""
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
         self.tags: list[str] = []
         self.by_class: dict[str, str] = {}
         self._stack: list[str | None] = []
+        self._math_depth = 0
+        self._in_annotation = False
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        self._math_depth += tag == "math"
+        self._in_annotation = self._in_annotation or tag == "annotation"
         if tag not in ("br", "img", "input", "meta", "link"):
             self._stack.append(dict(attrs).get("class"))
 
     def handle_endtag(self, tag):
+        self._math_depth -= tag == "math"
+        self._in_annotation = self._in_annotation and tag != "annotation"
         if tag not in ("br", "img", "input", "meta", "link") and self._stack:
             self._stack.pop()
 
@@ -163,6 +169,8 @@ class _Text(html.parser.HTMLParser):
         self.handle_data(html.unescape(f"&{name};"))
 
     def handle_data(self, data):
+        if self._math_depth and not self._in_annotation:
+            return  # the rendered MathML: its TeX source, in the annotation, is the text
         for cls in self._stack:
             if cls:
                 self.by_class[cls] = self.by_class.get(cls, "") + data

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from paperarchive import site
+from paperarchive import generate, site
 from test_generate import fixture_papers, fixture_taxonomy
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -161,8 +161,13 @@ def test_hostile_title_shows_exactly_as_written(fixture_sites):
         f"{paper.title} - Daily Papers Archive"
     )
     assert html.unescape(re.search(r'<h1 class="pa-title">(.*?)</h1>', text).group(1)) == paper.title
-    assert html.unescape(re.search(r'<p class="pa-abstract">(.*?)</p>', text).group(1)) == paper.abstract
-    assert 'name="description"' not in text  # paper pages carry no description: the abstract is on the page
+    abstract = re.search(r'<p class="pa-abstract">(.*?)</p>', text).group(1)
+    # inline math shows as MathML, whose annotation holds the TeX as written
+    abstract = re.sub(r"<math>.*?<annotation encoding=\"application/x-tex\">(.*?)</annotation></semantics></math>",
+                      r"\1", abstract)
+    assert html.unescape(abstract) == paper.abstract
+    descriptions = re.findall(r'<meta name="description" content="([^"]*)">', text)
+    assert [html.unescape(d) for d in descriptions] == [generate.first_sentence(paper.abstract)]
     assert "<script>alert" not in text and "<img src=x" not in text and "<strong>" not in text
 
 

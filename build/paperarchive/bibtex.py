@@ -34,8 +34,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Iterable, Mapping
 
 from slugify import slugify
 
@@ -68,10 +68,11 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
 
 KEY_WORD_MAX = 20
 # words that never make a key: "Towards a Theory of X" is cited as ...theory
-STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how in into is it its of on or our the their this "
-    "to toward towards via vs we what when where which who why with without".split()
-)
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "in", "into",
+    "is", "it", "its", "of", "on", "or", "our", "the", "their", "this", "to", "toward", "towards", "via", "vs",
+    "we", "what", "when", "where", "which", "who", "why", "with", "without",
+})  # fmt: skip
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 

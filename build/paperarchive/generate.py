@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from slugify import slugify
 
-from . import bibtex, plots, related
+from . import bibtex, headtags, mathtext, paperlinks, plots, related
 from .escaping import esc, front_matter, safe_url, yaml_string  # noqa: F401  (yaml_string: re-exported)
 from .records import Paper
 
@@ -353,6 +353,23 @@ def _external(url: str, label: str | None = None) -> str:
     return f'<a href="{esc(url)}" rel="nofollow">{esc(label or url)}</a>'
 
 
+def _absolute(ctx: SiteContext, url: str) -> str | None:
+    return bibtex.page_url_of(ctx.site_url, url)
+
+
+def _paper_head(ctx: SiteContext, p: Paper) -> str:
+    """The page's head tags: already escaped HTML, which paper.html outputs as it is."""
+    return headtags.paper_head(p, page_url=_absolute(ctx, p.url), description=first_sentence(p.abstract),
+                               site_name=ctx.site_name)
+
+
+def _paper_actions(p: Paper) -> str:
+    links = paperlinks.paper_links(p)
+    if not links:
+        return ""
+    return f'<p class="pa-actions">{" · ".join(_external(url, label) for label, url in links)}</p>\n'
+
+
 def paper_page(ctx: SiteContext, p: Paper) -> str:
     here = p.url
     facts: list[str] = []
@@ -374,16 +391,17 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     out = [
         # no description: it repeated the abstract's first words (176 bytes a paper), which the page
         # itself shows a few lines down; paper.html leaves the meta description out
-        front_matter(title=p.title, template=PAPER_TEMPLATE),
+        front_matter(title=p.title, template=PAPER_TEMPLATE, head=_paper_head(ctx, p)),
         '<div class="pa-paper">\n',
         f'<h1 class="pa-title">{esc(p.title)}</h1>\n',
         f'<p class="pa-facts">{" · ".join(facts)}</p>\n',
+        _paper_actions(p),
     ]
     if p.authors:
         out.append(f'<p class="pa-authors">{esc(", ".join(p.authors))}</p>\n')
     if ctx.topics_of[p.id]:
         out.append(f'<p class="pa-topics">Topics: {_topic_links(ctx, p.id, here)}</p>\n')
-    out.append(f'<h2 id="abstract">Abstract</h2>\n<p class="pa-abstract">{esc(p.abstract)}</p>\n')
+    out.append(f'<h2 id="abstract">Abstract</h2>\n<p class="pa-abstract">{mathtext.abstract_html(p.abstract)}</p>\n')
 
     links: list[str] = []
     for label, value in (("Code", p.github), ("Project page", p.project_page)):
@@ -438,7 +456,7 @@ def _chunks(items: Sequence[Paper], size: int) -> list[Sequence[Paper]]:
 
 def _paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
     """One paper in a listing; day pages (full) add its first sentence and topics, topic pages its date."""
-    title = f'<li><a href="{href(here, p.url)}">{esc(p.title)}</a>'
+    title = f'<li><a href="{href(here, p.url)}">{esc(p.title)}</a>{headtags.coins(p, _absolute(ctx, p.url))}'
     if not full:
         return f'{title} <span class="pa-date">{p.day.isoformat() if p.day else "undated"}</span></li>'
     parts = [title, f"<br>{esc(first_sentence(p.abstract))}"]

@@ -64,7 +64,10 @@ def generate_only(config: Path, store: Path, out: Path | None = None, *, err: Te
         papers = load_papers(store, strict=False, err=err)
         taxonomy = load_taxonomy_for(config)
         docs_dir = Path(out) if out else _docs_dir_of(config)
-        ctx = generate.build_context(papers, taxonomy)
+        # the same site_url and site_name as a build: a bare `mkdocs build` of these pages is that build
+        mkdocs_config = _load_mkdocs_config(config, docs_dir=docs_dir, site_dir=None, strict=False)
+        ctx = generate.build_context(papers, taxonomy, site_url=mkdocs_config.site_url or None,
+                                     site_name=mkdocs_config.site_name)
         pages = generate.write_pages(ctx, docs_dir, hand_written_pages(config))
     except BuildFailed as exc:
         print(f"paperarchive generate: {exc}", file=err)

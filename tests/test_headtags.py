@@ -1,0 +1,173 @@
+"""A paper page's head tags and COinS (build/paperarchive/headtags.py), read back with html.parser and
+json.loads: hostile text stays inside its attribute or its JSON string."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from paperarchive import headtags
+from paperarchive.records import Paper
+
+SITE_NAME = 'Archive "of" <Papers> & </script>'
+URL = "https://example.org/a/papers/x/"
+
+
+class Head(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.meta: list[tuple[str, str]] = []
+        self.scripts: list[str] = []
+        self.tags: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if tag == "meta":
+            self.meta.append((attrs.get("name") or attrs["property"], attrs["content"]))
+        self._in_script = tag == "script" and attrs.get("type") == "application/ld+json"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        self.tags.append("/" + tag)
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def read_head(html: str) -> Head:
+    head = Head()
+    head.feed(html)
+    head.close()
+    return head
+
+
+def html_reads(text: str) -> str:
+    """What html.parser gives back for a text we escaped: NUL and lone surrogates as U+FFFD, and the
+    references of other control characters dropped (browsers keep those characters)."""
+    return re.sub("[\x01-\x08\x0b\x0e-\x1f\x7f]", "", re.sub("[\x00\ud800-\udfff]", "\ufffd", text))
+
+
+def hostile_papers() -> list[Paper]:
+    cases = json.loads((FIXTURES / "hostile" / "cases.json").read_text("utf-8"))
+    return [
+        Paper(id=f"case-{i}", title=c["title"], abstract=c["abstract"], published=date(2025, 6, 10),
+              first_seen=date(2025, 6, 15), authors=(c["title"], c["abstract"][:40]) if i % 2 else (),
+              organization=c["meta"], arxiv_id="2506.01234" if i % 3 else None)
+        for i, c in enumerate(cases)
+    ]
+
+
+def assert_head_reads_back(p: Paper, description: str) -> None:
+    html = headtags.paper_head(p, page_url=URL, description=description, site_name=SITE_NAME)
+    head = read_head(html)
+    assert [t for t in head.tags if not t.startswith("/")] == ["meta"] * len(head.meta) + ["script"]
+    meta = head.meta
+    wanted = [
+        ("description", description), ("og:type", "article"), ("og:title", p.title), ("og:description", description),
+        ("og:url", URL), ("og:site_name", SITE_NAME), ("twitter:card", "summary"), ("citation_title", p.title),
+        *[("citation_author", a) for a in p.authors if a.strip()],
+        *([("citation_publication_date", p.published.strftime("%Y/%m/%d"))] if p.published else []),
+        *([("citation_online_date", p.first_seen.strftime("%Y/%m/%d"))] if p.first_seen else []),
+        *([("citation_arxiv_id", p.arxiv_id), ("citation_pdf_url", f"https://arxiv.org/pdf/{p.arxiv_id}")]
+          if p.arxiv_id else []),
+        ("citation_abstract_html_url", URL),
+    ]
+    assert meta == [(name, html_reads(value)) for name, value in wanted]
+    assert len(head.scripts) == 1
+    article = json.loads(head.scripts[0])
+    assert article == headtags.scholarly_article(p, URL, description, SITE_NAME)
+    assert article["headline"] == p.title and article["publisher"]["name"] == SITE_NAME
+
+
+@pytest.mark.parametrize("paper", hostile_papers(), ids=lambda p: p.id)
+def test_hostile_text_never_leaves_its_attribute_or_its_json(paper):
+    assert_head_reads_back(paper, paper.abstract)
+
+
+HOSTILE = st.lists(
+    st.one_of(
+        st.sampled_from(['"', "'", "<", ">", "&", "</script>", "<!--", "-->", "\u2028", "\u2029", "\x00", "\ud800",
+                         "&amp;", "\n", "\\", "\u202e", "}}", "{%"]),
+        st.characters(),
+    ),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=HOSTILE, author=HOSTILE, org=HOSTILE, description=HOSTILE)
+def test_any_text_reads_back_from_the_head(title, author, org, description):
+    paper = Paper(id="x", title=title, abstract="a", authors=(author,), organization=org, published=date(2024, 2, 29))
+    assert_head_reads_back(paper, description)
+
+
+def test_head_in_full_for_a_paper_without_arxiv_id_or_authors():
+    paper = Paper(id="x", title="A <Title>", abstract="a", published=date(2025, 11, 8), organization="NVIDIA")
+    html = headtags.paper_head(paper, page_url=None, description="First.", site_name="Site")
+    assert html == (
+        '<meta name="description" content="First.">\n'
+        '<meta property="og:type" content="article">\n'
+        '<meta property="og:title" content="A &lt;Title&gt;">\n'
+        '<meta property="og:description" content="First.">\n'
+        '<meta property="og:site_name" content="Site">\n'
+        '<meta name="twitter:card" content="summary">\n'
+        '<meta name="citation_title" content="A &lt;Title&gt;">\n'
+        '<meta name="citation_publication_date" content="2025/11/08">\n'
+        '<script type="application/ld+json">{"@context":"https://schema.org","@type":"ScholarlyArticle",'
+        '"headline":"A \\u003cTitle\\u003e","description":"First.","datePublished":"2025-11-08",'
+        '"sourceOrganization":{"@type":"Organization","name":"NVIDIA"},'
+        '"publisher":{"@type":"Organization","name":"Site"}}</script>'
+    )
+
+
+# ---------------------------------------------------------------- COinS
+
+
+def read_coins(html: str) -> list[tuple[str, str]]:
+    head = Head()
+    found = []
+    head.handle_starttag = lambda tag, attrs: found.append(dict(attrs))
+    head.feed(html)
+    head.close()
+    assert len(found) == 1 and found[0]["class"] == "Z3988"
+    return urllib.parse.parse_qsl(found[0]["title"], keep_blank_values=True, strict_parsing=True)
+
+
+def test_coins_of_a_paper_with_arxiv_id_and_authors():
+    paper = Paper(id="x", title="Attention & <All>", abstract="a", published=date(2017, 6, 12),
+                  authors=("Ashish Vaswani", "Noam Shazeer"), arxiv_id="1706.03762")
+    html = headtags.coins(paper, URL)
+    assert html == (
+        '<span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info:ofi/fmt:kev:mtx:journal&amp;'
+        "rft.genre=preprint&amp;rft.atitle=Attention%20%26%20%3CAll%3E&amp;rft.jtitle=arXiv&amp;rft.date=2017-06-12&amp;"
+        "rft.au=Ashish%20Vaswani&amp;rft.au=Noam%20Shazeer&amp;rft_id=info:arxiv/1706.03762&amp;"
+        'rft_id=https://example.org/a/papers/x/"></span>'
+    )
+    assert read_coins(html) == headtags.coins_fields(paper, URL)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=HOSTILE, author=HOSTILE)
+def test_any_title_reads_back_from_coins(title, author):
+    paper = Paper(id="x", title=title, abstract="a", authors=(author,))
+    fields = read_coins(headtags.coins(paper, URL))
+    assert fields == [(k, re.sub("[\ud800-\udfff]", "\ufffd", v)) for k, v in headtags.coins_fields(paper, URL)]
+
+
+@pytest.mark.parametrize("paper", hostile_papers(), ids=lambda p: p.id)
+def test_hostile_titles_read_back_from_coins(paper):
+    assert read_coins(headtags.coins(paper, URL)) == headtags.coins_fields(paper, URL)
