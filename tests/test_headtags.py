@@ -88,7 +88,7 @@ def assert_head_reads_back(p: Paper, description: str) -> None:
     assert meta == [(name, html_reads(value)) for name, value in wanted]
     assert len(head.scripts) == 1
     article = json.loads(head.scripts[0])
-    assert article == headtags.scholarly_article(p, URL, description, SITE_NAME)
+    assert article == headtags.scholarly_article(p, URL, SITE_NAME)
     assert article["headline"] == p.title and article["publisher"]["name"] == SITE_NAME
 
 
@@ -128,7 +128,7 @@ def test_head_in_full_for_a_paper_without_arxiv_id_or_authors():
         '<meta name="citation_title" content="A &lt;Title&gt;">\n'
         '<meta name="citation_publication_date" content="2025/11/08">\n'
         '<script type="application/ld+json">{"@context":"https://schema.org","@type":"ScholarlyArticle",'
-        '"headline":"A \\u003cTitle\\u003e","description":"First.","datePublished":"2025-11-08",'
+        '"headline":"A \\u003cTitle\\u003e","datePublished":"2025-11-08",'
         '"sourceOrganization":{"@type":"Organization","name":"NVIDIA"},'
         '"publisher":{"@type":"Organization","name":"Site"}}</script>'
     )
@@ -153,8 +153,8 @@ def test_coins_of_a_paper_with_arxiv_id_and_authors():
     html = headtags.coins(paper, URL)
     assert html == (
         '<span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info:ofi/fmt:kev:mtx:journal&amp;'
-        "rft.genre=preprint&amp;rft.atitle=Attention%20%26%20%3CAll%3E&amp;rft.jtitle=arXiv&amp;rft.date=2017-06-12&amp;"
-        "rft.au=Ashish%20Vaswani&amp;rft.au=Noam%20Shazeer&amp;rft_id=info:arxiv/1706.03762&amp;"
+        "rft.genre=preprint&amp;rft.atitle=Attention+%26+%3CAll%3E&amp;rft.jtitle=arXiv&amp;rft.date=2017-06-12&amp;"
+        "rft.au=Ashish+Vaswani&amp;rft.au=Noam+Shazeer&amp;rft_id=info:arxiv/1706.03762&amp;"
         'rft_id=https://example.org/a/papers/x/"></span>'
     )
     assert read_coins(html) == headtags.coins_fields(paper, URL)

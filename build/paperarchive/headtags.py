@@ -62,14 +62,14 @@ def paper_head(p: Paper, *, page_url: str | None, description: str, site_name: s
         tags.append(_meta("name", "citation_pdf_url", arxiv_pdf_url(aid)))
     if url:
         tags.append(_meta("name", "citation_abstract_html_url", url))
-    tags.append(f'<script type="application/ld+json">{script_json(scholarly_article(p, url, description, site_name))}</script>')
+    tags.append(f'<script type="application/ld+json">{script_json(scholarly_article(p, url, site_name))}</script>')
     return "\n".join(tags)
 
 
-def scholarly_article(p: Paper, page_url: str | None, description: str, site_name: str) -> dict:
+def scholarly_article(p: Paper, page_url: str | None, site_name: str) -> dict:
     """The paper as a schema.org ScholarlyArticle (JSON-LD)."""
-    article: dict = {"@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": p.title,
-                     "description": description}
+    # no description: the meta and og:description tags carry it, 180 bytes a page not repeated
+    article: dict = {"@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": p.title}
     if page_url:
         article["url"] = page_url
     if p.published:
@@ -110,7 +110,7 @@ def coins(p: Paper, page_url: str | None) -> str:
     """The COinS span of a paper (empty and invisible; citation managers read its title attribute)."""
     query = urllib.parse.urlencode(
         [(name, _SURROGATES_RE.sub("\ufffd", value)) for name, value in coins_fields(p, page_url)],
-        quote_via=lambda text, _safe, encoding, errors: urllib.parse.quote(text, ":/", encoding, errors),
+        quote_via=lambda text, _safe, encoding, errors: urllib.parse.quote_plus(text, ":/", encoding, errors),
     )
     return f'<span class="Z3988" title="{esc(query)}"></span>'
 
