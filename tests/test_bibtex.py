@@ -240,3 +240,12 @@ def test_every_key_of_the_corpus_is_unique_and_its_entries_read_back(corpus, tmp
     assert len(set(keys.values())) == len(papers) == 9877
     text = bibtex.bibtex_file(bibtex.entries_by_id(papers, keys, SITE).values())
     assert list(read_pybtex(text)) == [keys[p.id] for p in papers]
+
+
+def test_every_bib_file_of_the_seeds_site_reads_back_as_its_entries(seed_site):
+    files = sorted(seed_site.rglob("*.bib"))
+    assert len(files) > 100
+    for path in files:
+        text = path.read_text("utf-8")
+        keys = re.findall(r"^@misc\{([a-z0-9]+),$", text, re.MULTILINE)
+        assert list(read_pybtex(text)) == keys and list(read_bibtexparser(text)) == keys, path  # a topic may be empty

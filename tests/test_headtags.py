@@ -171,3 +171,65 @@ def test_any_title_reads_back_from_coins(title, author):
 @pytest.mark.parametrize("paper", hostile_papers(), ids=lambda p: p.id)
 def test_hostile_titles_read_back_from_coins(paper):
     assert read_coins(headtags.coins(paper, URL)) == headtags.coins_fields(paper, URL)
+
+
+# ---------------------------------------------------------------- in the built site
+
+
+class Page(HTMLParser):
+    """A whole page: its head's meta tags by name, its JSON-LD, its canonical link and its COinS titles."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, list[str]] = {}
+        self.json_ld: list[str] = []
+        self.canonical: str | None = None
+        self.coins: list[str] = []
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and (attrs.get("name") or attrs.get("property")):
+            self.meta.setdefault(attrs.get("name") or attrs["property"], []).append(attrs["content"])
+        elif tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical = attrs["href"]
+        elif tag == "span" and attrs.get("class") == "Z3988":
+            self.coins.append(attrs["title"])
+        self._in_json_ld = tag == "script" and attrs.get("type") == "application/ld+json"
+        if self._in_json_ld:
+            self.json_ld.append("")
+
+    def handle_endtag(self, tag):
+        self._in_json_ld = False
+
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld[-1] += data
+
+
+def read_page(path) -> Page:
+    page = Page()
+    page.feed(path.read_text("utf-8"))
+    page.close()
+    return page
+
+
+def test_every_hostile_paper_page_carries_its_head_tags_and_every_list_its_coins(hostile_site, hostile_store):
+    import io
+
+    from paperarchive import generate, site
+
+    papers = site.load_papers(hostile_store, strict=False, err=io.StringIO())
+    assert len(papers) == 18
+    for p in papers:
+        page = read_page(hostile_site / "papers" / p.id / "index.html")
+        assert page.meta["citation_title"] == [p.title] and page.meta["og:title"] == [p.title]
+        assert page.meta["description"] == [generate.first_sentence(p.abstract)]
+        assert page.meta["og:url"] == [page.canonical] == page.meta["citation_abstract_html_url"]
+        assert page.meta["og:site_name"] == ["Daily Papers Archive"]
+        assert len(page.json_ld) == 1
+        article = json.loads(page.json_ld[0])
+        assert article["headline"] == p.title and article["url"] == page.canonical
+    day = read_page(hostile_site / "days" / "2025-06-10" / "index.html")
+    titles = [dict(urllib.parse.parse_qsl(c))["rft.atitle"] for c in day.coins]
+    assert sorted(titles) == sorted(p.title for p in papers if p.published == date(2025, 6, 10))
