@@ -28,7 +28,8 @@ def main() -> int:
     parser.add_argument("--skip-search", action="store_true", help="leave out the search index (times our stage alone)")
     args = parser.parse_args()
 
-    from paperarchive import ingest, outputs, pages as site_pages, related, site
+    from paperarchive import ingest, outputs, related, site
+    from paperarchive import pages as site_pages
     from paperarchive import store as paper_store
     from paperarchive.sitemodel import RELATED_COUNT, SiteIdentity, build_context
 

@@ -7,8 +7,8 @@ import yaml
 from conftest import FIXTURES
 from paperarchive import related, topics
 from paperarchive.records import Paper
-from paperarchive.storefile import paper_from_dict
 from paperarchive.sitemodel import PER_PAGE, RELATED_COUNT, SiteIdentity, build_context
+from paperarchive.storefile import paper_from_dict
 
 SITE_FIXTURES = FIXTURES / "site"
 IDENTITY = SiteIdentity(

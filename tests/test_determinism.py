@@ -13,11 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-
+from conftest import MKDOCS_YML, build_into
 from paperarchive import site
 from paperarchive.foldersync import SYNC_MANIFEST
-
-from conftest import MKDOCS_YML, build_into
 
 EARLIEST_ZONE = "Etc/GMT+12"  # UTC-12 (POSIX signs are inverted)
 LATEST_ZONE = "Pacific/Kiritimati"  # UTC+14

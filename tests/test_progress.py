@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 from conftest import ROOT
-
 from paperarchive import ingest
 from paperarchive.progress import Progress, is_terminal, summary
 

@@ -10,7 +10,6 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from paperarchive.records import Paper
 from paperarchive.related import STOPWORDS, TITLE_WEIGHT, related_papers
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-
 from paperarchive.pages import render_pages
-from paperarchive.sitemodel import PER_PAGE
 from paperarchive.records import Paper
+from paperarchive.sitemodel import PER_PAGE
 from sitefixtures import make_context
 
 PAPERS = 1000
@@ -78,7 +77,6 @@ def test_every_paper_page_is_small_and_the_same_size_whatever_the_archive(pages)
 import io  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-
 from paperarchive import cache, outputs, processes, site, storefile  # noqa: E402
 from paperarchive import store as paper_store  # noqa: E402
 

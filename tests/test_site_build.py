@@ -13,10 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from paperarchive import outputs, site
-from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut
+from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut, first_sentence
 from sitefixtures import fixture_papers, fixture_taxonomy
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -108,7 +107,7 @@ def test_no_html_page_exceeds_200_kb(seeds_site):
 
 def test_internal_links_resolve(seeds_site):
     """Every relative href/src in the built pages points at a file of the site."""
-    site_dir = (root := seeds_site[0]) / "site"
+    site_dir = seeds_site[0] / "site"
     for page in site_dir.rglob("*.html"):
         if page.name == "404.html":
             continue  # links from the site_url's path, checked by the link checker over a served site
@@ -163,8 +162,13 @@ def test_hostile_title_shows_exactly_as_written(fixture_sites):
         f"{paper.title} - Daily Papers Archive"
     )
     assert html.unescape(re.search(r'<h1 class="pa-title">(.*?)</h1>', text).group(1)) == paper.title
-    assert html.unescape(re.search(r'<p class="pa-abstract">(.*?)</p>', text).group(1)) == paper.abstract
-    assert 'name="description"' not in text  # paper pages carry no description: the abstract is on the page
+    abstract = re.search(r'<p class="pa-abstract">(.*?)</p>', text).group(1)
+    # inline math shows as MathML, whose annotation holds the TeX as written
+    abstract = re.sub(r"<math>.*?<annotation encoding=\"application/x-tex\">(.*?)</annotation></semantics></math>",
+                      r"\1", abstract)
+    assert html.unescape(abstract) == paper.abstract
+    descriptions = re.findall(r'<meta name="description" content="([^"]*)">', text)
+    assert [html.unescape(d) for d in descriptions] == [first_sentence(paper.abstract)]
     assert "<script>alert" not in text and "<img src=x" not in text and "<strong>" not in text
 
 
@@ -239,7 +243,6 @@ def test_a_missing_store_is_one_clear_message(tmp_path):
 def test_skipping_the_markdown_parser_for_raw_html_pages_changes_no_byte(fixture_sites, tmp_path, monkeypatch):
     """rendering.plugin.render_empty stands in for MkDocs' own render of an empty text: same site."""
     from mkdocs.structure.pages import Page
-
     from paperarchive.rendering import plugin as mkdocs_plugin
 
     root, _reports, _errs = fixture_sites

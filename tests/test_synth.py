@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib.util
 import statistics
 
+from conftest import ROOT
 from paperarchive import parse
 from paperarchive.records import fold_title
-
-from conftest import ROOT
 
 spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
 synth = importlib.util.module_from_spec(spec)

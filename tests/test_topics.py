@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CORPUS, FIXTURES, ROOT, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import CORPUS, FIXTURES, ROOT, require_shared
 from paperarchive import topics as topics_module
 from paperarchive.topics import (
     ABSTRACT_CAP,

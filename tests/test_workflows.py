@@ -8,7 +8,6 @@ import subprocess
 
 import pytest
 import yaml
-
 from browser import running_in_ci
 from conftest import ROOT
 

@@ -4,7 +4,7 @@ Untrusted text (titles, abstracts, organisation and author names, URLs from abst
 Markdown as Markdown: page bodies are block-level raw HTML, which Python-Markdown stashes untouched,
 and every untrusted string in them goes through ``esc`` (HTML-escaped, line breaks and control
 characters as character references, so nothing can end the raw block or be re-read as Markdown).
-Front matter values are YAML double-quoted strings (``yaml_string``; checked against PyYAML). The theme
+JSON-LD goes through ``script_json``. Front matter values are YAML double-quoted strings (``yaml_string``; checked against PyYAML). The theme
 escapes ``page.title`` and the meta description (MkDocs renders templates without autoescape).
 """
 
@@ -59,6 +59,18 @@ def front_matter(**fields: str | None) -> str:
     """Front matter with every value a quoted string (yaml.safe_dump does the same, 10 times slower)."""
     lines = "".join(f"{name}: {yaml_string(value)}\n" for name, value in fields.items() if value is not None)
     return f"---\n{lines}---\n\n"
+
+
+# Inside <script> the HTML parser looks for "</script" and "<!--" in the raw text, whatever JSON
+# means by it; U+2028/9 end a line in older JavaScript; lone surrogates cannot be written as UTF-8.
+_SCRIPT_JSON_RE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+
+
+def script_json(value: object) -> str:
+    """JSON for a ``<script type="application/ld+json">`` element: json.loads of the element's text
+    gives ``value`` back, and no text in it can end the element or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return _SCRIPT_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def href(from_url: str, to_url: str) -> str:

@@ -76,12 +76,12 @@ def feed_files(ctx: SiteContext, site_url: str) -> dict[str, bytes]:
 
 def bibtex_files(ctx: SiteContext) -> dict[str, bytes]:
     """papers/<id>/<id>.bib, and one file of the papers of each day, topic and organization."""
-    entries = {p.id: bibtex.bibtex(p) for p in ctx.papers}
+    entries = bibtex.entries_by_id(ctx.papers, ctx.cite_keys, ctx.site_url)
     groups = [(urls.paper_url(p.id), (p,)) for p in ctx.papers]
     groups += [(urls.day_url(d), ctx.by_day[d]) for d in ctx.days]
     groups += [(urls.topic_url(t.id), ctx.by_topic[t.id]) for t in ctx.topics]
     groups += [(urls.org_url(o.id), ctx.by_org[o.id]) for o in ctx.orgs]
-    return {str(urls.bib_path(url)): "\n".join(entries[p.id] for p in papers).encode("utf-8", "backslashreplace")
+    return {str(urls.bib_path(url)): bibtex.bibtex_file(entries[p.id] for p in papers).encode("utf-8", "backslashreplace")
             for url, papers in groups}
 
 

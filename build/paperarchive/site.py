@@ -43,9 +43,9 @@ from typing import Self, TextIO
 
 from . import cache, outputs, processes, related, rendering
 from .pages import site_pages, write_pages
-from .sitemodel import RELATED_COUNT, SiteContext, SiteIdentity, build_context
 from .progress import Progress, summary
 from .records import Paper
+from .sitemodel import RELATED_COUNT, SiteContext, SiteIdentity, build_context
 
 TAXONOMY = Path("content/topics.yml")
 PAGES = Path("content/pages")

@@ -19,6 +19,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from . import bibtex
 from .records import Paper
 from .urls import org_slug
 
@@ -96,6 +97,7 @@ class SiteContext:
     identity: SiteIdentity
     per_page: int = PER_PAGE
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # paper id -> most similar ids, best first
+    cite_keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> BibTeX key, unique in the archive
     orgs: tuple[Org, ...] = ()  # most papers first, then by name
     by_org: Mapping[str, tuple[Paper, ...]] = field(default_factory=dict)  # org slug -> papers, newest first
     org_of: Mapping[str, str] = field(default_factory=dict)  # paper id -> org slug (papers with an organization)
@@ -220,6 +222,7 @@ def build_context(
         identity=identity,
         per_page=per_page,
         related=MappingProxyType({p.id: tuple(related.get(p.id, ())) for p in ordered}),
+        cite_keys=MappingProxyType(bibtex.cite_keys(ordered)),
         orgs=tuple(orgs),
         by_org=MappingProxyType({o.id: tuple(by_org[o.id]) for o in orgs}),
         org_of=MappingProxyType(org_of),

@@ -40,7 +40,8 @@ import yaml
 from .records import Problem
 
 try:  # the regex parser, used to index patterns by the words they start with
-    from re import _constants as _sre_constants, _parser as _sre_parser
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
 except ImportError:  # Python < 3.11
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parser  # type: ignore[no-redef]

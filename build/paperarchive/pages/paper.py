@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 
-from ..bibtex import bibtex
+from .. import bibtex, headtags, mathtext, paperlinks
 from ..escaping import esc, front_matter, href, pre_text, safe_url
 from ..records import Paper
 from ..sitemodel import SiteContext, month_of
@@ -22,6 +23,7 @@ from .parts import (
     ABSTRACT_SHOWN_MAX,
     TITLE_SHOWN_MAX,
     cut,
+    first_sentence,
     long_date,
     month_title,
     plural,
@@ -57,11 +59,32 @@ def _external(url: str, label: str | None = None) -> str:
 
 
 def abstract_html(p: Paper, here: str) -> str:
-    """The abstract as shown on the paper page: escaped, bounded (the JSON API has the whole text)."""
+    """The abstract as shown on the paper page: escaped, inline math as MathML where it converts,
+    bounded (the JSON API has the whole text)."""
     if len(p.abstract) <= ABSTRACT_SHOWN_MAX:
-        return f'<p class="pa-abstract">{esc(p.abstract)}</p>\n'
+        return f'<p class="pa-abstract">{mathtext.abstract_html(p.abstract)}</p>\n'
     full = f'<a href="{href(here, api_paper_path(p.id))}">the whole abstract ({len(p.abstract):,} characters, JSON)</a>'
     return f'<p class="pa-abstract">{esc(cut(p.abstract, ABSTRACT_SHOWN_MAX))}</p>\n<p class="pa-cut">Shortened here: {full}.</p>\n'
+
+
+def bounded(p: Paper) -> Paper:
+    """The paper as its head tags and COinS describe it: the title bounded like the page's."""
+    return p if len(p.title) <= TITLE_SHOWN_MAX else dataclasses.replace(p, title=cut(p.title, TITLE_SHOWN_MAX))
+
+
+def head_tags(ctx: SiteContext, p: Paper) -> str:
+    """The page's head tags (description, Open Graph, Highwire citation_*, JSON-LD): already escaped
+    HTML, which paper.html outputs as it is."""
+    return headtags.paper_head(bounded(p), page_url=bibtex.page_url_of(ctx.site_url, paper_url(p.id)),
+                               description=first_sentence(p.abstract), site_name=ctx.identity.name)
+
+
+def _actions(p: Paper) -> str:
+    """Code, PDF and arXiv, where known: what a reader of a paper page looks for first."""
+    links = paperlinks.paper_links(p)
+    if not links:
+        return ""
+    return f'<p class="pa-actions">{" · ".join(_external(url, label) for label, url in links)}</p>\n'
 
 
 def breadcrumb(ctx: SiteContext, p: Paper, here: str) -> str:
@@ -111,9 +134,14 @@ def _featured(ctx: SiteContext, p: Paper, here: str) -> str:
     return f'<p class="pa-featured">Featured on Daily Papers: {links}</p>\n'
 
 
-def _cite(p: Paper) -> str:
+def paper_bibtex(ctx: SiteContext, p: Paper) -> str:
+    """The paper's BibTeX entry, as on its page and in every .bib file that lists it."""
+    return bibtex.entry(p, ctx.cite_keys[p.id], bibtex.page_url_of(ctx.site_url, paper_url(p.id)))
+
+
+def _cite(ctx: SiteContext, p: Paper) -> str:
     """The BibTeX entry to copy, and its file; an entry too long to show (a huge title) is in the file only."""
-    entry = bibtex(p)
+    entry = paper_bibtex(ctx, p)
     shown = (f'<pre><code class="language-bibtex">{pre_text(entry)}</code></pre>\n' if len(entry) <= BIBTEX_SHOWN_MAX
              else f"<p>The entry is {len(entry):,} characters long: download it.</p>\n")
     return f'<h2 id="cite">Cite</h2>\n{shown}<p><a href="{esc(p.id)}.bib" download>Download BibTeX</a></p>\n'
@@ -124,11 +152,12 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     out = [
         # no description: it repeated the abstract's first words (176 bytes a paper), which the page
         # itself shows a few lines down; paper.html leaves the meta description out
-        front_matter(title=cut(p.title, TITLE_SHOWN_MAX), template=PAPER_TEMPLATE),
+        front_matter(title=cut(p.title, TITLE_SHOWN_MAX), template=PAPER_TEMPLATE, head=head_tags(ctx, p)),
         '<div class="pa-paper">\n',
         breadcrumb(ctx, p, here),
         f'<h1 class="pa-title">{esc(cut(p.title, TITLE_SHOWN_MAX))}</h1>\n',
         _facts(ctx, p, here),
+        _actions(p),
     ]
     if p.authors:
         out.append(f'<p class="pa-authors">{esc(", ".join(p.authors))}</p>\n')
@@ -138,17 +167,18 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     out.append(f'<h2 id="abstract">Abstract</h2>\n{abstract_html(p, here)}')
 
     links: list[str] = []
-    for label, value in (("Code", p.github), ("Project page", p.project_page)):
-        if value and safe_url(value):
-            links.append(f"<li>{label}: {_external(value)}</li>")
-    in_abstract = [u for u in p.links if safe_url(u) and u not in (p.github, p.project_page)]
+    code = paperlinks.repository_url(p)
+    if p.project_page and safe_url(p.project_page):
+        links.append(f"<li>Project page: {_external(p.project_page)}</li>")
+    in_abstract = [u for u in p.links if safe_url(u) and u not in (code, p.project_page)]
     links += [f"<li>Link in the abstract: {_external(u)}</li>" for u in in_abstract]
     lookups = [_external(hugging_face_url(p), "Hugging Face" if p.arxiv_id else "Hugging Face search")]
-    lookups += [_external(url, label) for label, url in arxiv_urls(p)]
+    if not paperlinks.arxiv_id_of(p):  # the actions line has arXiv and PDF when the id is known
+        lookups += [_external(url, label) for label, url in arxiv_urls(p)]
     links.append(f"<li>{' · '.join(lookups)}</li>")
     out.append(f'<h2 id="links">Links</h2>\n<ul class="pa-links">\n{chr(10).join(links)}\n</ul>\n')
 
-    out.append(_cite(p))
+    out.append(_cite(ctx, p))
     related_ids = ctx.related.get(p.id, ())
     if related_ids:
         items = "".join(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from datetime import date
 
+from .. import bibtex, headtags
 from ..escaping import esc, href
 from ..records import Paper
 from ..sitemodel import SiteContext
@@ -72,11 +74,19 @@ def topic_links(ctx: SiteContext, paper_id: str, from_url: str) -> str:
     )
 
 
+def coins(ctx: SiteContext, p: Paper) -> str:
+    """The paper's COinS span, so a citation manager saves a whole list at once (title bounded like the page's)."""
+    if len(p.title) > TITLE_SHOWN_MAX:
+        p = dataclasses.replace(p, title=cut(p.title, TITLE_SHOWN_MAX))
+    return headtags.coins(p, bibtex.page_url_of(ctx.site_url, paper_url(p.id)))
+
+
 def paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
     """One paper in a listing, with its publication date; day pages (full) add its first sentence,
     organization and topics."""
     published = p.published.isoformat() if p.published else "undated"
-    head = f'<li><a href="{href(here, paper_url(p.id))}">{title_html(p.title)}</a> <span class="pa-date">{published}</span>'
+    head = (f'<li><a href="{href(here, paper_url(p.id))}">{title_html(p.title)}</a> <span class="pa-date">{published}</span>'
+            f'{coins(ctx, p)}')
     if not full:
         return head + "</li>"
     parts = [head, f"<br><bdi>{esc(first_sentence(p.abstract))}</bdi>"]
