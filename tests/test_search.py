@@ -1,9 +1,10 @@
-"""Terminal search (lunr.py) against the shared query table, the browser index writer, the tokenizer and the ordering rule."""
+"""Terminal search (the browser's engine in Python, and lunr.py) against the shared query table, the
+browser index writer, the tokenizer, typo matching and the ordering rules."""
 
 from __future__ import annotations
 
-import io
 import gzip
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,6 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from paperarchive import search
 from paperarchive.records import Paper
 
@@ -58,22 +58,39 @@ def lunr_setup(tmp_path_factory):
     return index, records
 
 
-@pytest.mark.parametrize("row", TABLE["queries"], ids=[row["query"] for row in TABLE["queries"]])
-def test_query_table_terminal(lunr_setup, row):
-    index, records = lunr_setup
-    hits = search.search_index(index, records, row["query"], limit=50)
-    ids = [hit.record.id for hit in hits]
+def check_row(row: dict, ids: list[str], titles: list[str], corrections: dict, missing: list[str]) -> None:
+    """One row of the query table against what a search returned and told."""
     for expected in row["returns"]:
         assert expected in ids, (row["query"], ids)
+    if row.get("only"):
+        assert sorted(ids) == sorted(row["returns"]), (row["query"], ids)
     if "first" in row:
         assert ids[0] == row["first"], (row["query"], ids)
-    check_ordering_rule(row["query"], [hit.record.title for hit in hits])
+    assert {word: terms[0] for word, terms in corrections.items()} == row.get("corrected", {}), row["query"]
+    assert list(missing) == row.get("missing", []), row["query"]
+    check_ordering_rule(row["query"], titles)
+
+
+@pytest.mark.parametrize("row", TABLE["queries"], ids=[row["query"] for row in TABLE["queries"]])
+def test_query_table_terminal(row):
+    papers, _ = table_papers()
+    answer = search.search_store_papers(papers, row["query"], limit=50)
+    check_row(row, [hit.record.id for hit in answer.hits], [hit.record.title for hit in answer.hits],
+              dict(answer.corrections), list(answer.missing))
+
+
+@pytest.mark.parametrize("query", ["diffusion transformers", "selective state spaces", "Lovelace", "video editing"])
+def test_lunr_engine_finds_the_same_first_paper(lunr_setup, query):
+    index, records = lunr_setup
+    papers, _ = table_papers()
+    lunr_first = search.search_index(index, records, query, limit=5)[0].record.id
+    assert search.search_store_papers(papers, query, limit=5).hits[0].record.id == lunr_first
 
 
 def test_every_table_id_is_a_fixture_paper():
     ids = {row["id"] for row in TABLE["papers"]}
     for row in TABLE["queries"]:
-        assert set(row["returns"]) <= ids and row.get("first", row["returns"][0]) in ids
+        assert set(row["returns"]) <= ids and row.get("first", next(iter(ids))) in ids
 
 
 def test_lunr_syntax_and_unparsable_queries(lunr_setup):
@@ -180,8 +197,12 @@ class IndexReader:
         return json.loads((self.folder / path).read_text(encoding="utf-8"))
 
     def entry(self, term: str):
+        """[papers holding it, its postings block] (+ [1] when its postings are truncated), or None."""
         shard = max(i for i, first in enumerate(self.meta["shards"]) if search._js_order(first) <= search._js_order(term))
-        return self.load(f"v/{shard}.json").get(term)
+        count = self.load(f"v/{shard}.json").get(term)
+        if count is None:
+            return None
+        return [abs(count), self.block_of(term)] + ([1] if count < 0 else [])
 
     def postings(self, term: str) -> list[tuple[int, int]]:
         entry = self.entry(term)
@@ -219,16 +240,16 @@ def test_write_index_writes_the_static_index_once_per_paper(tmp_path):
     assert ids[0] == "img-src-x-onerror-alert-1-robust-parsing" and ids[-1] == "config-and-raw-templates-in-the-wild"
     # a title term carries the title flag; an abstract-only term does not
     hostile = ids.index("img-src-x-onerror-alert-1-robust-parsing")
-    [(doc, code)] = [(d, c) for d, c in index.postings("onerror") if d == hostile]
+    [(_doc, code)] = [(d, c) for d, c in index.postings("onerror") if d == hostile]
     assert code & search.TITLE_FLAG and 1 <= code & 31 <= 31
     assert all(not code & search.TITLE_FLAG for _, code in index.postings("survive"))
     assert {ids[d] for d, _ in index.postings("lovelace")} == {"analytical-engines-revisited"}  # authors
-    assert {ids[d] for d, _ in index.postings("deepseek")} == {"mixture-of-experts-routing-at-scale"}  # organization
+    assert "mixture-of-experts-routing-at-scale" in {ids[d] for d, _ in index.postings("deepseek")}  # organization
     assert index.entry("the") is None and index.entry("transformers") is None  # stop word; stems only
     assert index.entry("transformer")[0] == 3
     filters = index.load("filters.json")
     assert ["<b>Evil Org</b>", 1] in filters["organization"]
-    assert [row[0] for row in filters["year"]] == ["2025", "2024", "2023"]
+    assert [row[0] for row in filters["year"]] == ["2025", "2024", "2023", "2021"]
     year_2024 = next(row for row in filters["year"] if row[0] == "2024")
     assert {ids[d] for d in range(year_2024[1], year_2024[2])} == {
         "scalable-diffusion-transformers-for-image-generation", "temporal-adapters-for-video-editing",
@@ -348,7 +369,9 @@ def test_search_command_over_a_real_store(tmp_path, monkeypatch, capsys):
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert first["id"] == target.id and first["url"] == target.url
     assert search.search_command("zzzqqqxxyy", store=store, limit=3, as_json=False) == 1
-    assert capsys.readouterr().out == "no papers found\n"
+    captured = capsys.readouterr()
+    assert captured.out == "no papers found\n"
+    assert captured.err == 'search: no paper matches "zzzqqqxxyy"; showing the papers that match the other words best\n'
 
 
 def test_corpus_exact_titles_come_first(corpus, tmp_path):
@@ -366,3 +389,100 @@ def test_corpus_exact_titles_come_first(corpus, tmp_path):
     for paper in papers[::40]:
         hits = search.search_index(index, records, paper.title, 5)
         assert hits[0].record.title == paper.title, (paper.title, [h.record.title for h in hits])
+
+
+# ---------------------------------------------------------------- the terminal command
+
+
+def test_search_command_without_a_store_says_so_and_fails(tmp_path, capsys):
+    assert search.search_command("diffusion", store=tmp_path / "content" / "papers", limit=3, as_json=False) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"{tmp_path / 'content' / 'papers'}: no store here (run inside a project folder, or give --store FOLDER)\n"
+    (tmp_path / "empty").mkdir()
+    assert search.search_command("diffusion", store=tmp_path / "empty", limit=3, as_json=False) == 2
+    assert capsys.readouterr().err == f"{tmp_path / 'empty'}: no papers in the store (run `paperarchive ingest` first)\n"
+
+
+def test_terminal_escapes_control_characters_in_titles():
+    record = search.SearchRecord(id="x", url="papers/x/", title="Bad\x1b[31mRed\x07 \u202eevil\nline\ttab", abstract="",
+                                 authors=(), organization="", published="", topics=())
+    out = io.StringIO()
+    search.print_hits([search.Hit(record, 1.0)], as_json=False, out=out)
+    assert out.getvalue().splitlines()[1] == "   1.00  -           Bad\\x1b[31mRed\\x07 \\u202eevil\\nline\\ttab"
+    assert search.terminal_text("Ünïcode — fine 大") == "Ünïcode — fine 大"
+
+
+def test_corrections_are_told_and_literal_searches_the_words_as_typed(capsys):
+    papers, _ = table_papers()
+    answer = search.search_store_papers(papers, "difusion", limit=5)
+    assert dict(answer.corrections) == {"difusion": ["diffusion"]} and answer.hits
+    out = io.StringIO()
+    search.print_notices(answer, out)
+    assert out.getvalue() == ("search: showing results for corrected words (difusion -> diffusion); "
+                              "--literal searches the words as typed\n")
+    literal = search.search_store_papers(papers, "difusion", limit=5, literal=True)
+    assert literal.hits == () and literal.missing == ("difusion",)
+
+
+# ---------------------------------------------------------------- typo matching
+
+
+@pytest.mark.parametrize(
+    "a, b, limit, expected",
+    [("transfomer", "transformer", 2, 1), ("vidoe", "video", 1, 1), ("diffusion", "difusion", 1, 1),
+     ("abcd", "abcd", 1, 0), ("kitten", "sitting", 1, 2), ("kitten", "sitting", 3, 3), ("ab", "abcdef", 2, 3)],
+)
+def test_edit_distance(a, b, limit, expected):
+    from paperarchive.search_engine import edit_distance
+
+    assert edit_distance(a, b, limit) == expected
+
+
+def test_a_typo_in_either_half_finds_the_word_through_the_vocabulary_or_the_suffix_shards(tmp_path):
+    from paperarchive import search_engine
+
+    papers, _ = table_papers()
+    files = search.index_files(search.search_records(papers, {}))
+    meta = json.loads(files["meta.json"])
+    suffixes = [term for n in range(len(meta["suffix_shards"])) for term in json.loads(files[f"r/{n}.json"]).split()]
+    assert "diffusion" in suffixes and all(search.typo_term(t) for t in suffixes)
+    assert [t[::-1] for t in suffixes] == sorted((t[::-1] for t in suffixes), key=search._js_order)
+    engine = search_engine.Engine(search_engine.files_loader(files))
+    assert engine.typo_candidates("diffusoin") == ["diffusion"]  # second half wrong: found by the first
+    assert engine.typo_candidates("dyffusion") == ["diffusion"]  # first half wrong: by the suffix shards
+    assert engine.typo_candidates("zzzzzz") == []
+
+
+@given(st.text(alphabet="abcdefgh", min_size=4, max_size=9), st.data())
+@settings(max_examples=60, deadline=None)
+def test_any_single_edit_of_a_vocabulary_word_is_corrected_back(word, data):
+    """One edit of an indexed word (a letter dropped, changed or added) is read as that word."""
+    from paperarchive import search_engine
+
+    papers = [Paper(id="w", title=f"{word} plain", abstract="", published=None),
+              Paper(id="x", title="other paper", abstract="", published=None)]
+    files = search.index_files(search.search_records(papers, {}))
+    term = search.stem(word)
+    i = data.draw(st.integers(0, len(term) - 1))
+    kind = data.draw(st.sampled_from(["drop", "change", "add"]))
+    typo = {"drop": term[:i] + term[i + 1:], "change": term[:i] + "z" + term[i + 1:], "add": term[:i] + "z" + term[i:]}[kind]
+    if len(typo) < search_engine.TYPO_MIN or search.stem(typo) != typo:
+        return
+    engine = search_engine.Engine(search_engine.files_loader(files))
+    assert term in engine.typo_candidates(typo), (term, typo)
+
+
+def test_phrases_and_title_ranks():
+    from paperarchive import search_engine
+
+    assert search_engine.parse_query('"vision transformers" for x').phrases == (("vision", "transformer"),)
+    assert search_engine.holds_phrases([("vision", "transformer")], "Vision Transformers at scale", "")
+    assert not search_engine.holds_phrases([("transformer", "vision")], "Vision Transformers", "transformers for vision")
+    assert not search_engine.holds_phrases([("scale", "we")], "At scale", "We study")  # not across title and abstract
+    rank = search_engine.title_rank
+    assert rank(["barlow", "twins"], "Barlow Twins") == 0
+    assert rank(["barlow", "twins"], "Barlow Twins: Self-Supervised Learning") == 1
+    assert rank(["barlow", "twins"], "Barlow Twins Go Sparse") == 2
+    assert rank(["barlow", "twins"], "Whitening Barlow Twins") == 3
+    assert rank(["barlow", "twins"], "Whitening") == 4

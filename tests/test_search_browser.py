@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from browser import open_tab, serve_site
 from paperarchive import search
 from paperarchive.records import Paper

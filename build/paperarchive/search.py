@@ -145,7 +145,7 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U000200
 _WORD = re.compile(r"[^\W_]+")
 # Words so common that they only add bytes; never indexed, dropped from queries.  Same list in JS.
 STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it its of on or our that the this to via was we with".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "this", "to", "via", "was", "we", "with"]
 )
 
 
@@ -173,7 +173,7 @@ def index_terms(text: str, memo: _Terms | None = None) -> list[str]:
 # ---------------------------------------------------------------- browser index (search-index/)
 
 INDEX_DIR = "search-index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 IDS_PER_CHUNK = 16  # ids/<k>.json: a result costs one small chunk (~0.6 KB gzip) beside its API document
 # Every id in doc order, stored gzip-compressed (~21 B a paper on disk): the page loads it in one request
 # once the reader has seen a first result, and a further query needs no id chunks.
@@ -343,19 +343,33 @@ def _packed(items: Sequence[tuple[str, object]], limit: int) -> list[list[tuple[
     return groups
 
 
+def typo_term(term: str) -> bool:
+    """A term that a misspelled query word may be corrected to (letters only, 3 or more)."""
+    return len(term) >= 3 and term.isalpha()
+
+
+def reversed_term(term: str) -> str:
+    return term[::-1]
+
+
 def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the browser index, as path (under search-index/) -> bytes.
 
-    - ``meta.json``: paper count, the first term of each vocabulary shard and postings block, the layout constants, and
-      ``topic_names`` (topic id -> name: the API documents name a paper's topics by id).
-    - ``v/<n>.json``: term -> [papers holding it, postings block, 1 when its postings are truncated].
+    - ``meta.json``: paper count, the first term of each vocabulary shard and postings block, the
+      first reversed term of each suffix shard, the layout constants, the fields that hold text in
+      some paper, and ``topic_names`` (topic id -> name).
+    - ``v/<n>.json``: term -> papers holding it (negative when its postings are truncated); a term's
+      postings block is found from ``meta.blocks`` alone.
     - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit),
       or [papers holding it, postings] when the postings are truncated. Blocks hold consecutive terms
       and ``meta.json`` lists the first term of each, so a whole word goes straight to its block.
+    - ``r/<n>.json``: the typo candidates (``typo_term``) sorted by their reversed spelling, as one
+      space-separated string: a misspelled word whose second half is intact finds its corrections
+      here, one whose first half is intact in the vocabulary shards.
     - ``ids/<k>.json``: the paper ids of doc numbers k*16 .. k*16+15.
     - ``ids/all.json.gz``: every paper id in doc order, as gzip-compressed JSON (a fixed header: no
       name, no time).
-    - ``filters.json``: topics, years (as doc ranges) and organizations, with counts.
+    - ``filters.json``: topics (by id), years (as doc ranges) and organizations, with counts.
     - ``facets/topic.json``, ``facets/organization.json``: value -> its doc numbers (encoded).
     """
     records = doc_order(records)
@@ -364,32 +378,34 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
     files: dict[str, bytes] = {}
 
     encoded = []
-    vocabulary = []
+    counts = {}
     for term in terms:
         packed = postings[term]
         text, truncated = term_postings(packed, BODY_KEEP)
         encoded.append((term, [len(packed), text] if truncated else text))
-        vocabulary.append([term, [len(packed), 0, 1] if truncated else [len(packed), 0]])
-    entry = {term: value for term, value in vocabulary}
+        counts[term] = -len(packed) if truncated else len(packed)
     blocks = _packed(encoded, BLOCK_CHARS)
     for n, block in enumerate(blocks):
         files[f"p/{n}.json"] = _encode_json(dict(block))
-        for term, _ in block:
-            entry[term][1] = n
-    shards = _packed([(term, entry[term]) for term in terms], SHARD_CHARS)
+    shards = _packed([(term, counts[term]) for term in terms], SHARD_CHARS)
     for n, shard in enumerate(shards):
         files[f"v/{n}.json"] = _encode_json(dict(shard))
+    backwards = sorted((reversed_term(term) for term in terms if typo_term(term)), key=_js_order)
+    suffix_shards = _packed([(key, 0) for key in backwards], SHARD_CHARS)
+    for n, shard in enumerate(suffix_shards):
+        files[f"r/{n}.json"] = _encode_json(" ".join(reversed_term(key) for key, _ in shard))
 
     ids = [r.id for r in records]
     for k in range(0, len(ids), IDS_PER_CHUNK):
         files[f"ids/{k // IDS_PER_CHUNK}.json"] = _encode_json(ids[k : k + IDS_PER_CHUNK])
     files[ID_TABLE] = gzip.compress(_encode_json(ids), compresslevel=9, mtime=0)
 
+    topic_ids = {name: topic for topic, name in (topic_names or {}).items()}
     by_topic: dict[str, list[int]] = {}
     by_org: dict[str, list[int]] = {}
     years: dict[str, list[int]] = {}
     for doc, record in enumerate(records):
-        for topic in dict.fromkeys(record.topics):
+        for topic in dict.fromkeys(topic_ids.get(name, name) for name in record.topics):
             by_topic.setdefault(topic, []).append(doc)
         if record.organization:
             by_org.setdefault(record.organization, []).append(doc)
@@ -411,13 +427,24 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
             "papers": len(records),
             "shards": [shard[0][0] for shard in shards],
             "blocks": [block[0][0] for block in blocks],
+            "suffix_shards": [shard[0][0] for shard in suffix_shards],
             "ids_per_chunk": IDS_PER_CHUNK,
             "id_table": ID_TABLE,
             "title_flag": TITLE_FLAG,
+            "fields": searched_fields(records),
             "topic_names": dict(topic_names or {}),
         }
     )
     return files
+
+
+def searched_fields(records: Sequence[SearchRecord]) -> list[str]:
+    """The indexed fields that hold text in at least one paper (what the search box may promise)."""
+    fields = []
+    for name, _ in FIELD_WEIGHTS:
+        if any(_field_texts(record)[[f for f, _ in FIELD_WEIGHTS].index(name)] for record in records):
+            fields.append(name)
+    return fields
 
 
 def topic_names_from_api(site_dir: Path, records: Sequence[SearchRecord]) -> dict[str, str]:
@@ -555,31 +582,116 @@ def search_index(index, records: Sequence[SearchRecord], query: str, limit: int)
 
 
 def search_papers(papers: Sequence[Paper], query: str, limit: int, cache_dir: Path | None = None) -> list[Hit]:
+    """The lunr.py engine (``paperarchive search --engine lunr``)."""
     records = search_records(papers, {})
     return search_index(cached_lunr_index(records, cache_dir), records, query, limit)
 
 
+# ---------------------------------------------------------------- terminal search (the browser's engine)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the terminal search found, and what it tells the reader about the query."""
+
+    hits: tuple[Hit, ...]
+    count: int
+    corrections: Mapping[str, Sequence[str]]
+    missing: tuple[str, ...]
+    every_word: bool
+
+
+def index_of(records: Sequence[SearchRecord], cache: Path | None) -> dict[str, bytes]:
+    """The browser index of these records (what ``write_index`` publishes), cached by content."""
+    docs = lunr_documents(records)
+    digest = hashlib.sha256(
+        json.dumps([CACHE_SCHEMA, INDEX_VERSION, docs], sort_keys=True).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:20]
+    cached = cache / f"search-index-{digest}.json" if cache else None
+    if cached and cached.exists():
+        try:
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            return {path: text.encode("utf-8", "surrogatepass") for path, text in stored.items()}
+        except (ValueError, AttributeError, OSError):
+            pass  # a damaged cache is rebuilt below
+    files = {path: data for path, data in index_files(records).items() if path.endswith(".json")}
+    if cached:
+        from .records import write_cache_file
+
+        text = json.dumps({path: data.decode("utf-8", "surrogatepass") for path, data in files.items()})
+        write_cache_file(cached, text.encode("utf-8", "surrogatepass"))
+        for old in cached.parent.glob("search-index-*.json"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    return files
+
+
+def search_store_papers(
+    papers: Sequence[Paper], query: str, limit: int, literal: bool = False, cache: Path | None = None
+) -> Answer:
+    """The browser's answer to a query typed in the search page: the same index files, tokenizer,
+    typo rule and ranking (search_engine), the first page ordered by titles as the page orders it."""
+    from . import search_engine
+
+    records = doc_order(search_records(papers, {}))
+    engine = search_engine.Engine(search_engine.files_loader(index_of(records, cache)))
+    outcome = engine.run(query, literal=literal)
+    first, checked = search_engine.arrange(outcome, lambda doc: (records[doc].title, records[doc].abstract))
+    rest = [] if outcome.query.phrases else [doc for doc in outcome.docs[len(first) :]]
+    ranked = (first + rest)[: max(limit, 0)]
+    hits = tuple(Hit(records[doc], outcome.scores.get(doc, 0.0)) for doc in ranked)
+    count = len(first) if outcome.query.phrases and checked >= len(outcome.docs) else outcome.count
+    return Answer(hits, count, outcome.corrections, tuple(outcome.missing), outcome.every_word)
+
+
+# C0 and C1 controls, and the bidirectional overrides and isolates: shown escaped in a terminal, where
+# they would move the cursor, recolour the screen or reorder the line.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Text as a terminal may print it: control characters as Python escapes (\\n, \\x1b, \\u202e)."""
+    return _TERMINAL_UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def print_hits(hits: Sequence[Hit], as_json: bool, out: TextIO) -> None:
     if as_json:
-        for hit in hits:
-            out.write(json.dumps(hit.json(), ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(hit.json(), ensure_ascii=False) + "\n" for hit in hits)
         return
     if not hits:
         out.write("no papers found\n")
         return
     out.write(f"{'score':>7}  {'published':<10}  title / url\n")
     for hit in hits:
-        title = " ".join(hit.record.title.split())  # a newline in a title must not break the table
-        out.write(f"{hit.score:7.2f}  {hit.record.published or '-':<10}  {title}\n")
-        out.write(f"{'':7}  {'':10}  {hit.record.url}\n")
+        out.write(f"{hit.score:7.2f}  {hit.record.published or '-':<10}  {terminal_text(hit.record.title)}\n")
+        out.write(f"{'':7}  {'':10}  {terminal_text(hit.record.url)}\n")
 
 
-def search_command(query: str, store: Path, limit: int, as_json: bool) -> int:
-    """`paperarchive search`: search the store's papers; exit 0 when something was found, 1 when not."""
+def print_notices(answer: Answer, err: TextIO) -> None:
+    """The page's notices, on stderr: corrections, words that matched nothing, partial matches."""
+    if answer.corrections:
+        read = ", ".join(f"{terminal_text(word)} -> {' / '.join(terms)}" for word, terms in answer.corrections.items())
+        print(f"search: showing results for corrected words ({read}); --literal searches the words as typed", file=err)
+    if answer.missing:
+        words = ", ".join(f'"{terminal_text(word)}"' for word in answer.missing)
+        print(f"search: no paper matches {words}; showing the papers that match the other words best", file=err)
+    elif not answer.every_word:
+        print("search: no paper holds all of these words; showing the best partial matches", file=err)
+
+
+def search_command(
+    query: str, store: Path, limit: int, as_json: bool, engine: str = "index", literal: bool = False
+) -> int:
+    """`paperarchive search`: search the store's papers; exit 0 when something was found, 1 when
+    not, 2 when there is nothing to search (no store, an empty one, a query without words)."""
     from . import records
 
+    store = Path(store)
+    if not store.is_dir():
+        print(f"{store}: no store here (run inside a project folder, or give --store FOLDER)", file=sys.stderr)
+        return 2
     try:
-        loaded = records.load_store(Path(store))
+        loaded = records.load_store(store)
     except OSError as error:
         print(f"{store}: cannot read the store: {error}", file=sys.stderr)
         return 2
@@ -588,10 +700,15 @@ def search_command(query: str, store: Path, limit: int, as_json: bool) -> int:
     papers = list(loaded.papers.values())
     if not papers:
         print(f"{store}: no papers in the store (run `paperarchive ingest` first)", file=sys.stderr)
-        return 1
+        return 2
     if not query_words(query):
         print("search: the query has no words to look for", file=sys.stderr)
         return 2
-    hits = search_papers(papers, query, limit)
+    if engine == "lunr":
+        hits = search_papers(papers, query, limit)
+    else:
+        answer = search_store_papers(papers, query, limit, literal=literal, cache=records.cache_dir())
+        print_notices(answer, sys.stderr)
+        hits = list(answer.hits)
     print_hits(hits, as_json, sys.stdout)
     return 0 if hits else 1
