@@ -134,10 +134,11 @@ async function arranged(outcome, size) {
 // notices' data: for the tests and the benchmark.
 export async function firstPage(query, { literal = false, size = PAGE_SIZE } = {}) {
   const outcome = await engine.run(query, { literal });
-  const { items } = await arranged(outcome, size);
+  const { items, checked } = await arranged(outcome, size);
+  const phraseChecked = outcome.query.phrases.length && checked >= outcome.docs.length;
   return {
     ids: items.map((item) => item.id),
-    count: outcome.count,
+    count: phraseChecked ? items.length : outcome.count,
     corrections: outcome.corrections,
     missing: outcome.missing,
     everyWord: outcome.everyWord,
