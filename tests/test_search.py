@@ -445,7 +445,7 @@ def test_a_typo_in_either_half_finds_the_word_through_the_vocabulary_or_the_suff
     papers, _ = table_papers()
     files = search.index_files(search.search_records(papers, {}))
     meta = json.loads(files["meta.json"])
-    suffixes = [term for n in range(len(meta["suffix_shards"])) for term in json.loads(files[f"r/{n}.json"]).split()]
+    suffixes = [key[::-1] for n in range(len(meta["suffix_shards"])) for key in search.front_decoded(json.loads(files[f"r/{n}.json"]))]
     assert "diffusion" in suffixes and all(search.typo_term(t) for t in suffixes)
     assert [t[::-1] for t in suffixes] == sorted((t[::-1] for t in suffixes), key=search._js_order)
     engine = search_engine.Engine(search_engine.files_loader(files))
@@ -486,3 +486,9 @@ def test_phrases_and_title_ranks():
     assert rank(["barlow", "twins"], "Barlow Twins Go Sparse") == 2
     assert rank(["barlow", "twins"], "Whitening Barlow Twins") == 3
     assert rank(["barlow", "twins"], "Whitening") == 4
+
+
+@given(st.lists(st.text(alphabet="abcé\U0001d400z", max_size=70)))
+def test_front_coding_round_trips(keys):
+    keys = sorted(set(key for key in keys if key and " " not in key), key=search._js_order)
+    assert search.front_decoded(search.front_coded(keys)) == keys

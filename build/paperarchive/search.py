@@ -352,6 +352,31 @@ def reversed_term(term: str) -> str:
     return term[::-1]
 
 
+def front_coded(keys: Sequence[str]) -> str:
+    """Sorted keys as one string: each is the length of the start it shares with the previous one
+    (one ``ALPHABET`` character, at most 63) and the rest of it; keys are separated by spaces."""
+    out = []
+    previous = ""
+    for key in keys:
+        shared = 0
+        while shared < min(len(key), len(previous), 63) and key[shared] == previous[shared]:
+            shared += 1
+        out.append(ALPHABET[shared] + key[shared:])
+        previous = key
+    return " ".join(out)
+
+
+def front_decoded(text: str) -> list[str]:
+    """The inverse of ``front_coded`` (the browser's copy is in engine.js)."""
+    values = {ch: i for i, ch in enumerate(ALPHABET)}
+    keys: list[str] = []
+    previous = ""
+    for item in text.split(" ") if text else []:
+        previous = previous[: values[item[0]]] + item[1:]
+        keys.append(previous)
+    return keys
+
+
 def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the browser index, as path (under search-index/) -> bytes.
 
@@ -363,9 +388,9 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
     - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit),
       or [papers holding it, postings] when the postings are truncated. Blocks hold consecutive terms
       and ``meta.json`` lists the first term of each, so a whole word goes straight to its block.
-    - ``r/<n>.json``: the typo candidates (``typo_term``) sorted by their reversed spelling, as one
-      space-separated string: a misspelled word whose second half is intact finds its corrections
-      here, one whose first half is intact in the vocabulary shards.
+    - ``r/<n>.json``: the typo candidates (``typo_term``), spelled backwards and sorted, as one
+      front-coded string (``front_coded``): a misspelled word whose second half is intact finds its
+      corrections here, one whose first half is intact in the vocabulary shards.
     - ``ids/<k>.json``: the paper ids of doc numbers k*16 .. k*16+15.
     - ``ids/all.json.gz``: every paper id in doc order, as gzip-compressed JSON (a fixed header: no
       name, no time).
@@ -393,7 +418,7 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
     backwards = sorted((reversed_term(term) for term in terms if typo_term(term)), key=_js_order)
     suffix_shards = _packed([(key, 0) for key in backwards], SHARD_CHARS)
     for n, shard in enumerate(suffix_shards):
-        files[f"r/{n}.json"] = _encode_json(" ".join(reversed_term(key) for key, _ in shard))
+        files[f"r/{n}.json"] = _encode_json(front_coded([key for key, _ in shard]))
 
     ids = [r.id for r in records]
     for k in range(0, len(ids), IDS_PER_CHUNK):

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .records import fold_title
-from .search import STOPWORDS, decode_docs, query_words, stem, tokenize, typo_term
+from .search import STOPWORDS, decode_docs, front_decoded, query_words, stem, tokenize, typo_term
 
 PREFIX_MIN = 3  # an unfinished last word matches as a prefix from this length
 PREFIX_TERMS = 8  # ... and then at most this many terms (the most frequent)
@@ -196,7 +196,7 @@ class Engine:
             found.update(term for term in self.load(f"v/{n}.json") if term.startswith(head) and typo_term(term))
         backwards = tail[::-1]
         for n in parts_for(self.meta.get("suffix_shards", []), backwards, backwards + "\uffff"):
-            found.update(term for term in str(self.load(f"r/{n}.json")).split(" ") if term.endswith(tail))
+            found.update(key[::-1] for key in front_decoded(str(self.load(f"r/{n}.json"))) if key.startswith(backwards))
         distances = {term: edit_distance(spelling, term, limit) for term in found if term != spelling}
         best = min(distances.values(), default=limit + 1)
         if best > limit:

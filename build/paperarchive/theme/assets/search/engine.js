@@ -145,6 +145,19 @@ export function decodeDocs(text, withCodes, visit) {
   }
 }
 
+// Keys front-coded by search.front_coded: each item is the length of the start it shares with the
+// previous key (one code character) and the rest of it; items are separated by spaces.
+export function frontDecoded(text) {
+  const keys = [];
+  let previous = [];
+  for (const item of text ? text.split(" ") : []) {
+    const chars = Array.from(item);
+    previous = previous.slice(0, CODE[chars[0].charCodeAt(0)]).concat(chars.slice(1));
+    keys.push(previous.join(""));
+  }
+  return keys;
+}
+
 // Optimal string alignment distance (an adjacent swap is one edit); limit + 1 when over it.
 export function editDistance(a, b, limit) {
   a = Array.from(a);
@@ -263,7 +276,9 @@ export class Engine {
     ]);
     const found = new Set();
     for (const shard of heads) for (const term of Object.keys(shard)) if (term.startsWith(head) && typoTerm(term)) found.add(term);
-    for (const shard of tails) for (const term of String(shard).split(" ")) if (term.endsWith(tail)) found.add(term);
+    for (const shard of tails) {
+      for (const key of frontDecoded(String(shard))) if (key.startsWith(backwards)) found.add(Array.from(key).reverse().join(""));
+    }
     found.delete(spelling);
     let best = limit + 1;
     const distances = new Map();
