@@ -22,7 +22,7 @@ from .records import fold_title
 from .search import STOPWORDS, decode_docs, front_decoded, query_words, stem, tokenize, typo_term
 
 PREFIX_MIN = 3  # an unfinished last word matches as a prefix from this length
-PREFIX_TERMS = 8  # ... and then at most this many terms (the most frequent)
+PREFIX_TERMS = 16  # ... and then at most this many terms (the most frequent)
 BLOCK_RANGE = 2  # a prefix whose terms fill at most this many postings blocks is read from them
 TYPO_MIN = 4  # words of this length or more are corrected when the vocabulary lacks them
 TYPO_LONG = 8  # ... with up to 2 edits from this length, else 1

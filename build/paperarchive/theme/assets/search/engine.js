@@ -10,7 +10,7 @@
 // orders the first page by the papers' titles and keeps only papers holding each quoted phrase.
 
 export const PREFIX_MIN = 3; // an unfinished last word matches as a prefix from this length
-export const PREFIX_TERMS = 8; // ... and then at most this many terms (the most frequent)
+export const PREFIX_TERMS = 16; // ... and then at most this many terms (the most frequent)
 const BLOCK_RANGE = 2; // a prefix whose terms fill at most this many postings blocks is read from them
 const TYPO_MIN = 4; // words of this length or more are corrected when the vocabulary lacks them
 const TYPO_LONG = 8; // ... with up to 2 edits from this length, else 1
