@@ -1,17 +1,17 @@
 """Search: the browser index (our own static, sharded index, written into the built site) and the
-terminal search (lunr.py).
+terminal search.
 
-Both index the same records and fields, once per paper: title (boosted), abstract, authors,
-organization.  Listing pages (days, topics, orgs) are never indexed, so indexing memory follows the
-papers' own text.  Both apply the same final ordering rule (``rank_key``): an exact title first, then
-papers whose title holds every query word, then the engine's own order.  The browser's copy of the
-rule, of ``tokenize`` and of ``stem`` lives in ``theme/assets/search/archive-search.js``; keep them in
-step (tests/test_search_browser.py runs the JS tokenizer in Chromium against this one).
+Every paper is indexed once: title, abstract, authors, organization.  Listing pages (days, topics,
+orgs) are never indexed, so indexing memory follows the papers' own text.  ``tokenize`` and ``stem``
+have a copy in ``theme/assets/search/engine.js``; the queries themselves run in ``search_engine``
+(Python) and ``engine.js`` (the browser), the same steps over the same files, so that
+``paperarchive search`` prints what the search page shows.  lunr.py (``--engine lunr``) is kept for its
+query syntax, with its own ranking and the ordering rule ``rank_key``.
 
-The browser index (``<site>/search-index/``, see ``write_index``) is a set of small static JSON files
+The browser index (``<site>/search-index/``, see ``index_files``) is a set of small static JSON files
 that a query fetches a few of: the vocabulary split into sorted ranges of terms, postings packed into
-blocks, paper ids in chunks.  A result's display data is the paper's JSON API document
-(``api/papers/<id>.json``, written by the build just before), never a second copy.
+blocks, typo candidates spelled backwards, paper ids in chunks.  A result's display data is the paper's
+JSON API document (``api/papers/<id>.json``, written by the build just before), never a second copy.
 """
 
 from __future__ import annotations
@@ -94,10 +94,10 @@ def search_records(papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, .
     return [by_id[key] for key in sorted(by_id)]
 
 
-# ---------------------------------------------------------------- ordering shared by both engines
+# ---------------------------------------------------------------- stems and the lunr ordering rule
 
 def stem(token: str) -> str:
-    """A light plural stripper, identical in archive-search.js: 'transformers' -> 'transformer',
+    """A light plural stripper, identical in engine.js: 'transformers' -> 'transformer',
     'studies' -> 'study', 'processes' -> 'process'; 'class', 'analysis', 'corpus' stay as they are."""
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
@@ -136,10 +136,10 @@ def rank_key(query: str, title: str, score: float) -> tuple:
     return (not exact, not title_holds_all(words, title), -score)
 
 
-# ---------------------------------------------------------------- tokens (mirrored in archive-search.js)
+# ---------------------------------------------------------------- tokens (mirrored in engine.js)
 
 # Han, kana: no spaces between words, so each character is a token of its own (a query of several
-# characters then needs them all, in any order).  Identical ranges in archive-search.js.
+# characters then needs them all, in any order).  Identical ranges in engine.js.
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 # Letters and digits (Python's alnum; in JS [\p{L}\p{N}]): everything else separates tokens.
 _WORD = re.compile(r"[^\W_]+")
@@ -227,7 +227,7 @@ def encode_docs(docs: Sequence[int], codes: Sequence[int] | None = None) -> str:
 
 
 def decode_docs(text: str, with_codes: bool) -> list[tuple[int, int]]:
-    """The inverse of ``encode_docs`` (for tests; the browser's copy is in archive-search.js)."""
+    """The inverse of ``encode_docs`` (search_engine reads postings with it; the browser's copy is in engine.js)."""
     values = {ch: i for i, ch in enumerate(ALPHABET)}
     result, doc, value, i = [], -1, 0, 0
     while i < len(text):
@@ -519,7 +519,7 @@ def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-# ---------------------------------------------------------------- terminal search (lunr.py)
+# ---------------------------------------------------------------- terminal search with lunr.py (--engine lunr)
 
 
 def lunr_documents(records: Sequence[SearchRecord]) -> list[dict]:

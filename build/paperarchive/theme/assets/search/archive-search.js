@@ -537,24 +537,29 @@ function decodeDocsInto(text, byDoc, value) {
 
 const valuesOf = (facet, doc) => (Array.isArray(facet.byDoc) ? facet.byDoc[doc] : facet.byDoc.at(doc));
 
+// The chosen filters as facet value numbers (-1: a value no paper has).
+function chosen(data, state) {
+  const out = {};
+  for (const name of FILTERS) if (state[name]) out[name] = data[name].values.indexOf(state[name]);
+  return out;
+}
+
 // Does the doc pass the chosen filters (all of them, or all but `except`)?
-function passes(data, state, doc, except) {
-  for (const name of FILTERS) {
-    if (name === except || !state[name]) continue;
-    const facet = data[name];
-    const wanted = facet.values.indexOf(state[name]);
-    if (wanted < 0 || !valuesOf(facet, doc).includes(wanted)) return false;
+function passes(data, wanted, doc, except) {
+  for (const name in wanted) {
+    if (name === except) continue;
+    if (wanted[name] < 0 || !valuesOf(data[name], doc).includes(wanted[name])) return false;
   }
   return true;
 }
 
 // The filter values with their counts among the query's papers (each filter counted under the others).
-function facetCounts(data, state, pool) {
+function facetCounts(data, wanted, pool) {
   const counts = {};
   for (const name of FILTERS) {
     const facet = data[name];
     const tally = new Int32Array(facet.values.length);
-    for (const doc of pool) if (passes(data, state, doc, name)) for (const v of valuesOf(facet, doc)) tally[v]++;
+    for (const doc of pool) if (passes(data, wanted, doc, name)) for (const v of valuesOf(facet, doc)) tally[v]++;
     counts[name] = tally;
   }
   return counts;
@@ -622,8 +627,9 @@ async function pageSearch(root) {
     pool = Array.from({ length: info.papers }, (_, doc) => doc); // newest first
     outcome = { query: { words: [], phrases: [], titleWords: [] }, docs: new Int32Array(0), corrections: {}, missing: [], everyWord: true };
   }
-  fillFilters(form, state, data, facetCounts(data, state, pool));
-  const docs = Int32Array.from(pool.filter((doc) => passes(data, state, doc)));
+  const wanted = chosen(data, state);
+  fillFilters(form, state, data, facetCounts(data, wanted, pool));
+  const docs = Int32Array.from(pool.filter((doc) => passes(data, wanted, doc)));
   const shownOutcome = { ...outcome, docs };
   list.replaceChildren();
   notes.replaceChildren();
