@@ -191,15 +191,17 @@ def test_snippets_are_text_beside_the_title_link(served, tab):
     assert colors[0] != colors[1]
 
 
-def test_the_engine_module_is_preloaded_and_fetched_once(served, tab):
+def test_the_engine_module_loads_with_the_page_not_with_the_first_query(served, tab):
     base = served[0]
     page = tab.page
     requested: list[str] = []
     page.on("request", lambda request: requested.append(urllib.parse.urlsplit(request.url).path))
     tab.goto(base + "about/")
-    header_search(tab, "diffusion")
-    assert page.locator("link[rel=modulepreload]").get_attribute("href").endswith("assets/search/engine.js")
+    page.wait_for_load_state("load")
     assert requested.count("/paperarchive/assets/search/engine.js") == 1
+    requested.clear()
+    header_search(tab, "diffusion")
+    assert not [path for path in requested if "/assets/search/" in path]
 
 
 def test_type_arrow_enter_opens_the_paper_page(served, tab):
