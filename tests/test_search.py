@@ -490,5 +490,5 @@ def test_phrases_and_title_ranks():
 
 @given(st.lists(st.text(alphabet="abcé\U0001d400z", max_size=70)))
 def test_front_coding_round_trips(keys):
-    keys = sorted(set(key for key in keys if key and " " not in key), key=search._js_order)
+    keys = sorted({key for key in keys if key and " " not in key}, key=search._js_order)
     assert search.front_decoded(search.front_coded(keys)) == keys

@@ -19,7 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .records import fold_title
-from .search import STOPWORDS, decode_docs, front_decoded, query_words, stem, tokenize, typo_term
+from .search import (
+    STOPWORDS,
+    decode_docs,
+    front_decoded,
+    query_words,
+    stem,
+    tokenize,
+    typo_term,
+)
 
 PREFIX_MIN = 3  # an unfinished last word matches as a prefix from this length
 PREFIX_TERMS = 16  # ... and then at most this many terms (the most frequent)
