@@ -492,3 +492,16 @@ def test_phrases_and_title_ranks():
 def test_front_coding_round_trips(keys):
     keys = sorted({key for key in keys if key and " " not in key}, key=search._js_order)
     assert search.front_decoded(search.front_coded(keys)) == keys
+
+
+def test_the_terminal_index_cache_follows_content_and_dates(tmp_path):
+    papers, _ = table_papers()
+    first = search.search_store_papers(papers, "selective state spaces", limit=5, cache=tmp_path)
+    [cached] = list(tmp_path.glob("search-index-*.json"))
+    again = search.search_store_papers(papers, "selective state spaces", limit=5, cache=tmp_path)
+    assert again == first and list(tmp_path.glob("search-index-*.json")) == [cached]
+    moved = [p if p.id != papers[0].id else Paper(id=p.id, title=p.title, abstract=p.abstract, published=date(1999, 1, 1))
+             for p in papers]
+    search.search_store_papers(moved, "selective state spaces", limit=5, cache=tmp_path)
+    [other] = list(tmp_path.glob("search-index-*.json"))
+    assert other != cached  # a new date moves doc numbers: a new index, the old one removed

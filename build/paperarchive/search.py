@@ -629,8 +629,9 @@ class Answer:
 def index_of(records: Sequence[SearchRecord], cache: Path | None) -> dict[str, bytes]:
     """The browser index of these records (what ``write_index`` publishes), cached by content."""
     docs = lunr_documents(records)
+    dates = [record.published for record in records]  # doc numbers follow the dates
     digest = hashlib.sha256(
-        json.dumps([CACHE_SCHEMA, INDEX_VERSION, docs], sort_keys=True).encode("utf-8", "surrogatepass")
+        json.dumps([CACHE_SCHEMA, INDEX_VERSION, docs, dates], sort_keys=True).encode("utf-8", "surrogatepass")
     ).hexdigest()[:20]
     cached = cache / f"search-index-{digest}.json" if cache else None
     if cached and cached.exists():
