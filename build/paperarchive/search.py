@@ -696,7 +696,7 @@ def print_hits(hits: Sequence[Hit], as_json: bool, out: TextIO) -> None:
 def print_notices(answer: Answer, err: TextIO) -> None:
     """The page's notices, on stderr: corrections, words that matched nothing, partial matches."""
     if answer.corrections:
-        read = ", ".join(f"{terminal_text(word)} -> {' / '.join(terms)}" for word, terms in answer.corrections.items())
+        read = ", ".join(f"{terminal_text(word)} -> {terms[0]}" for word, terms in answer.corrections.items())
         print(f"search: showing results for corrected words ({read}); --literal searches the words as typed", file=err)
     if answer.missing:
         words = ", ".join(f'"{terminal_text(word)}"' for word in answer.missing)

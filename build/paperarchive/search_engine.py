@@ -260,8 +260,11 @@ class Engine:
             truncated = any(entry.truncated for entry in vocabulary.values())
             best: dict[int, float] = {}
             title: dict[int, int] = {}
+            # a word weighs as much as its most frequent term: a rare term that merely starts like it
+            # (or is one edit from it) must not outscore the word itself
+            most = max(entry.count for entry in vocabulary.values())
+            idf = math.log(1 + (total - most + 0.5) / (most + 0.5))
             for term, entry in vocabulary.items():
-                idf = math.log(1 + (total - entry.count + 0.5) / (entry.count + 0.5))
                 value = self.load(f"p/{entry.block}.json")[term]
                 for doc, code in decode_docs(value if isinstance(value, str) else value[1], True):
                     points = idf * (code & 31) * entry.weight

@@ -380,9 +380,13 @@ export class Engine {
       }
       let truncated = false;
       let hitCount = 0;
+      // a word weighs as much as its most frequent term: a rare term that merely starts like it (or
+      // is one edit from it) must not outscore the word itself
+      let most = 0;
+      for (const entry of vocabulary.values()) if (entry.count > most) most = entry.count;
+      const idf = Math.log(1 + (total - most + 0.5) / (most + 0.5));
       for (const [term, entry] of vocabulary) {
         if (entry.truncated) truncated = true;
-        const idf = Math.log(1 + (total - entry.count + 0.5) / (entry.count + 0.5));
         const value = loaded.get(entry.block)[term];
         decodeDocs(typeof value === "string" ? value : value[1], true, (doc, code) => {
           const points = idf * (code & 31) * entry.weight;
