@@ -505,3 +505,13 @@ def test_the_terminal_index_cache_follows_content_and_dates(tmp_path):
     search.search_store_papers(moved, "selective state spaces", limit=5, cache=tmp_path)
     [other] = list(tmp_path.glob("search-index-*.json"))
     assert other != cached  # a new date moves doc numbers: a new index, the old one removed
+
+
+def test_a_rare_spelling_one_edit_away_does_not_outrank_the_word():
+    """'difusion' is read as 'diffusion' and as a one-paper misspelling 'difusiom': the word weighs
+    as much as its most frequent reading, so the misspelt paper does not come first on its rarity."""
+    papers = [Paper(id=f"d{n}", title=f"Paper {n}", abstract="Diffusion models.", published=None) for n in range(3)]
+    papers.append(Paper(id="odd", title="Paper 3", abstract="Difusiom models.", published=None))
+    answer = search.search_store_papers(papers, "difusion models", limit=5)
+    assert set(answer.corrections["difusion"]) == {"diffusion", "difusiom"}
+    assert [hit.record.id for hit in answer.hits][:3] == ["d0", "d1", "d2"]
