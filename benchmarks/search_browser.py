@@ -76,7 +76,7 @@ from paperarchive import api, search, urls  # noqa: E402
 from paperarchive.records import Paper, slug_for_title  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "expected.jsonl"
-FIRST_QUERY = "diffusion transformer"
+FIRST_QUERY = "diffusion transformer"  # --first-query changes it (e.g. a misspelled one)
 NEXT_QUERY = "reinforcement learning reasoning"
 ENTRIES = ("typed", "burst", "pasted")
 TYPED_DELAY_MS = 50  # Playwright's delay between a key's down and up; ~55 ms from key to key in all
@@ -165,18 +165,24 @@ def topics_for(papers: list[Paper]) -> dict[str, tuple[str, ...]]:
 # ---------------------------------------------------------------- sites
 
 
+def topic_names_of(topics_of: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Topic id -> name for the facets (a topic's id is its name's slug, as in content/topics.yml)."""
+    return {slug_for_title(name): name for names in topics_of.values() for name in names}
+
+
 def archive_site(papers: list[Paper], topics_of, workdir: Path) -> tuple[Path, float, int]:
     """A real page of the built site, the N papers' API documents and index; (site, index seconds, index KB)."""
     from paperarchive import site
 
     config = ROOT / "mkdocs.yml"
     taxonomy = site.load_taxonomy_for(config)
-    site.build_site(config, papers[:5], taxonomy, site_dir=workdir / "site", err=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        site.build_site(config, papers[:5], taxonomy, site_dir=workdir / "site", err=quiet)
     for paper in papers:  # the result "fragments": what site.write_extras writes for every paper
         topics = [slug_for_title(name) for name in topics_of.get(paper.id, ())]  # topic ids
         api.write_json(workdir / "site" / urls.api_paper_path(paper.id), api.paper_document(paper, topics))
     start = time.perf_counter()
-    search.write_index(workdir / "site", papers, topics_of)
+    search.write_index(workdir / "site", papers, topics_of, topic_names_of(topics_of))
     seconds = time.perf_counter() - start
     size = sum(f.stat().st_size for f in (workdir / "site" / search.INDEX_DIR).rglob("*") if f.is_file())
     return workdir / "site", seconds, size // 1024
@@ -187,10 +193,10 @@ def index_cost(papers: list[Paper], topics_of, workdir: Path) -> dict:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        search.write_index(workdir, papers, topics_of)
+        search.write_index(workdir, papers, topics_of, topic_names_of(topics_of))
         times.append(time.perf_counter() - start)
     tracemalloc.start()
-    search.write_index(workdir, papers, topics_of)
+    search.write_index(workdir, papers, topics_of, topic_names_of(topics_of))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     files = [f for f in (workdir / search.INDEX_DIR).rglob("*") if f.is_file()]
@@ -351,11 +357,17 @@ def existing_pids() -> set[int]:
     return {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
 
 
-BUDGET = {"first_ms": 300, "search_kb": 300, "private_mb": 150, "next_ms": 50}
+# Issue 15's budgets: typed, first results <= 50 ms and <= 300 KB sent, renderer private memory <= 150 MB;
+# pasted, first results <= 150 ms (judged at 50,000 papers).
+BUDGET = {"first_ms": 50, "search_kb": 300, "private_mb": 150}
+PASTED_BUDGET = {"first_ms": 150}
 
 
-def verdict(r: dict) -> str:
-    return "ok" if all(r[key] <= limit for key, limit in BUDGET.items()) else "OVER"
+def verdict(r: dict, entry: str = "typed") -> str:
+    if entry == "burst":
+        return "(stress)"
+    budget = BUDGET if entry == "typed" else PASTED_BUDGET
+    return "ok" if all(r[key] <= limit for key, limit in budget.items()) and not r.get("late_modules") else "OVER"
 
 
 def enter(page, query: str, entry: str) -> None:
@@ -402,6 +414,9 @@ def one_run(browser, base: str, engine: dict, entry: str) -> dict:
                 sent = LEDGER.take()
             else:
                 later = LEDGER.take()
+        late_modules = page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('/assets/search/') "
+            "&& e.startTime > window.__t0).length")
         rss, private = renderer_memory_mb(renderer)
         if errors:
             raise RuntimeError(f"page errors: {errors}")
@@ -419,6 +434,7 @@ def one_run(browser, base: str, engine: dict, entry: str) -> dict:
             "private_mb": private,
             "idle_rss_mb": idle_rss,
             "idle_private_mb": idle_private,
+            "late_modules": late_modules,
         }
     finally:
         context.close()
@@ -441,14 +457,14 @@ def measure(site: Path, engine: dict, runs: int, entries=ENTRIES) -> dict[str, d
 
 
 def summarise(results: list[dict]) -> dict:
-    median = lambda key: statistics.median(r[key] for r in results)  # noqa: E731
-    most = lambda key: max(r[key] for r in results)  # noqa: E731
+    median = lambda key: statistics.median(r[key] for r in results)
+    most = lambda key: max(r[key] for r in results)
     return {
         **{key: median(key) for key in ("first_ms", "first_typing_ms", "next_ms", "search_kb", "all_kb",
                                         "bg_ms", "bg_kb")},
         "first_all": [round(r["first_ms"]) for r in results],
         "next_all": [round(r["next_ms"]) for r in results],
-        **{key: most(key) for key in ("rss_mb", "private_mb", "idle_rss_mb", "idle_private_mb")},
+        **{key: most(key) for key in ("rss_mb", "private_mb", "idle_rss_mb", "idle_private_mb", "late_modules")},
     }
 
 
@@ -508,7 +524,137 @@ MATERIAL_MEASURED = (
 )
 
 
+# ---------------------------------------------------------------- relevance
+
+RELEVANCE_KINDS = ("exact title", "rare title words", "rare abstract words", "typo", "prefix")
+RELEVANCE_TARGET = {"typo": 0.90}  # MRR@10; every other kind 0.95
+RELEVANCE_SEED = 15
+
+
+def _plain_words(text: str) -> list[str]:
+    """The text's own words that a reader would type: letters only, 3 or more, not stop words; once each."""
+    return list(dict.fromkeys(w for w in search.tokenize(text) if len(w) >= 3 and w.isalpha() and w not in search.STOPWORDS))
+
+
+def relevance_queries(papers: list[Paper], per_kind: int) -> list[tuple[str, str, Paper]]:
+    """(kind, query, paper) made from corpus papers by a fixed recipe (seeded sample of papers):
+    exact title: the title as written; rare title words: the two title words held by the fewest papers,
+    in title order; rare abstract words: the three abstract words (not in the title) held by the fewest
+    papers, in abstract order; typo: the rare title words with one letter dropped from the longer one
+    (5 letters or more, at a seeded position); prefix: the rare title words with the last cut to its
+    first half (at least 4 letters)."""
+    holding: dict[str, int] = {}
+    for paper in papers:
+        for term in set(search.index_terms(f"{paper.title} {paper.abstract} {paper.organization or ''}")):
+            holding[term] = holding.get(term, 0) + 1
+    rarity = lambda word: (holding.get(search.stem(word), 0), word)
+    rng = random.Random(RELEVANCE_SEED)
+    out = []
+    for paper in rng.sample(papers, min(len(papers), per_kind * 2)):
+        if sum(kind == "typo" for kind, _, _ in out) >= per_kind:
+            break
+        title_words = _plain_words(paper.title)
+        abstract_words = [w for w in _plain_words(paper.abstract) if w not in title_words]
+        if len(title_words) < 2 or len(abstract_words) < 3:
+            continue
+        rare = sorted(sorted(title_words, key=rarity)[:2], key=title_words.index)
+        rare_abstract = sorted(sorted(abstract_words, key=rarity)[:3], key=abstract_words.index)
+        longer = max(rare, key=len)
+        if len(longer) < 5 or len(rare[-1]) < 5:
+            continue
+        at = rng.randrange(len(longer))
+        typo = [longer[:at] + longer[at + 1:] if w == longer else w for w in rare]
+        prefix = rare[-1][: max(4, (len(rare[-1]) + 1) // 2)]
+        out += [("exact title", paper.title, paper), ("rare title words", " ".join(rare), paper),
+                ("rare abstract words", " ".join(rare_abstract), paper), ("typo", " ".join(typo), paper),
+                ("prefix", f"{rare[0]} {prefix}", paper)]
+    return out
+
+
+def _rank(ids: list[str], paper: Paper, titles: dict[str, str]) -> int | None:
+    """1-based rank of the paper in the top 10 (a paper with the very same title counts: the corpus
+    lists a few papers twice), else None."""
+    for n, pid in enumerate(ids[:10], 1):
+        if pid == paper.id or titles.get(pid) == paper.title:
+            return n
+    return None
+
+
+def browser_first_pages(site: Path, queries: list[str]) -> tuple[list[list[str]], float]:
+    """The search page's first page for each query, from the page's own module in Chromium; and the
+    median ms a query took there (engine and documents, one after the other on a warm page)."""
+    server, base = serve(site)
+    try:
+        with harness.chromium() as browser:
+            context = browser.new_context(service_workers="block")
+            page = context.new_page()
+            page.goto(base, wait_until="load")
+            results, times = [], []
+            for start in range(0, len(queries), 50):
+                batch = page.evaluate(
+                    """async ([url, queries]) => { const m = await import(url); const out = [];
+                         for (const q of queries) { const t = performance.now(); const r = await m.firstPage(q);
+                           out.push([r.ids, performance.now() - t]); } return out; }""",
+                    [base + "assets/search/archive-search.js", queries[start:start + 50]],
+                )
+                results += [ids for ids, _ in batch]
+                times += [ms for _, ms in batch]
+            context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return results, statistics.median(times)
+
+
+def python_first_pages(site: Path, papers: list[Paper], queries: list[str]) -> tuple[list[list[str]], float]:
+    """The same through search_engine (what `paperarchive search` runs) over the site's index files."""
+    from paperarchive import search_engine
+
+    folder = site / search.INDEX_DIR
+    engine = search_engine.Engine(lambda path: json.loads((folder / path).read_text(encoding="utf-8")))
+    cache: dict[str, object] = {}
+    engine.load = lambda path, load=engine.load: cache[path] if path in cache else cache.setdefault(path, load(path))
+    records = search.doc_order(search.search_records(papers, {}))
+    out, times = [], []
+    for query in queries:
+        start = time.perf_counter()
+        outcome = engine.run(query)
+        docs, _ = search_engine.arrange(outcome, lambda doc: (records[doc].title, records[doc].abstract))
+        times.append((time.perf_counter() - start) * 1000)
+        out.append([records[doc].id for doc in docs])
+    return out, statistics.median(times)
+
+
+def print_relevance(papers: list[Paper], workdir: Path, per_kind: int) -> None:
+    topics_of = topics_for(papers)
+    site, _, _ = archive_site(papers, topics_of, workdir / "relevance")
+    made = relevance_queries(papers, per_kind)
+    queries = [query for _, query, _ in made]
+    titles = {paper.id: paper.title for paper in papers}
+    browser, browser_ms = browser_first_pages(site, queries)
+    python, python_ms = python_first_pages(site, papers, queries)
+    print(f"relevance: {len(made) // len(RELEVANCE_KINDS)} corpus papers (seed {RELEVANCE_SEED}), one query of each kind; "
+          f"a query's first page: median {browser_ms:.0f} ms in Chromium (warm page), {python_ms:.0f} ms in Python")
+    print(f"{'kind':<20} {'engine':<8} {'queries':>7} {'MRR@10':>7} {'hit@1':>6} {'hit@10':>7} {'target':>7}  same top 10")
+    for kind in RELEVANCE_KINDS:
+        rows = [i for i, (k, _, _) in enumerate(made) if k == kind]
+        same = sum(browser[i][:10] == python[i][:10] for i in rows)
+        for name, pages in (("browser", browser), ("python", python)):
+            ranks = [_rank(pages[i], made[i][2], titles) for i in rows]
+            mrr = sum(1 / r for r in ranks if r) / len(rows)
+            hit1 = sum(r == 1 for r in ranks) / len(rows)
+            hit10 = sum(r is not None for r in ranks) / len(rows)
+            target = RELEVANCE_TARGET.get(kind, 0.95)
+            mark = "ok" if mrr >= target else "UNDER"
+            print(f"{kind:<20} {name:<8} {len(rows):>7} {mrr:>7.3f} {hit1:>6.3f} {hit10:>7.3f} {target:>5.2f} {mark:<5}"
+                  f" {same}/{len(rows)}" if name == "browser" else
+                  f"{kind:<20} {name:<8} {len(rows):>7} {mrr:>7.3f} {hit1:>6.3f} {hit10:>7.3f} {target:>5.2f} {mark:<5}")
+    examples = [(k, q) for k, q, _ in made[:10]]
+    print("examples:", "; ".join(f"{k}: {q!r}" for k, q in examples))
+
+
 def main() -> int:
+    global FIRST_QUERY
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--synthetic", type=int, default=50_000, help="synthetic archive size (0: skip)")
     parser.add_argument("--material-sizes", default="1000,real", help="sizes for Material's search ('' to skip)")
@@ -517,10 +663,19 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the built sites here")
     parser.add_argument("--index-only", action="store_true", help="only time write_index and trace its memory")
     parser.add_argument("--floor", action="store_true", help="only the renderer memory floor (real corpus)")
+    parser.add_argument("--first-query", default=FIRST_QUERY, help=f"the first query (default {FIRST_QUERY!r})")
+    parser.add_argument("--relevance", type=int, default=200, metavar="N",
+                        help="relevance table over N corpus papers per kind, in Chromium and in Python (0: skip)")
+    parser.add_argument("--relevance-only", action="store_true", help="only the relevance table")
     args = parser.parse_args()
 
+    FIRST_QUERY = args.first_query
     rows = corpus_rows()
     real = real_papers(rows)
+    if args.relevance_only:
+        workdir = args.workdir or Path(tempfile.mkdtemp(prefix="search-bench-"))
+        print_relevance(real, workdir, args.relevance or 200)
+        return 0
     archives = {"real": real}
     if args.synthetic:
         archives[f"{args.synthetic}"] = synthetic_papers(rows, args.synthetic)
@@ -569,20 +724,25 @@ def main() -> int:
             print(f"{name:<20} {count:>7} {entry:>7} {r['first_ms']:>9.0f} {r['first_typing_ms']:>8.0f} "
                   f"{r['search_kb']:>10.0f} {r['next_ms']:>8.0f} {r['bg_ms']:>6.0f} {r['bg_kb']:>6.0f} "
                   f"{r['private_mb']:>8.0f} {r['idle_private_mb']:>5.0f} {r['rss_mb']:>7.0f} {r['idle_rss_mb']:>5.0f}  "
-                  f"{verdict(r) if entry == 'typed' else '(stress)':<9} {r['first_all']} {r['next_all']}")
+                  f"{verdict(r, entry):<9} {r['first_all']} {r['next_all']}")
     if not sizes:
         for count, r in MATERIAL_MEASURED:
             print(f"{'Material default *':<20} {count:>7} {'burst':>7} {r['first_ms']:>9} {'':>8} {r['search_kb']:>10} "
                   f"{r['next_ms'] or '':>8} {'':>6} {'':>6} {r['private_mb'] or '':>8} {'':>5} {r['rss_mb']:>7}")
         print("* measured earlier by this script, not re-measured in this run (--material-sizes 1000,real to do so)")
+    if args.relevance:
+        print()
+        print_relevance(real, workdir, args.relevance)
+        print()
     print("first ms: the input event that completes the query -> its results on screen; +typing: from the first")
     print("  key; next ms: the same for a further query, entered the same way after reading the first results")
     print("bg: the archive's id table, loaded after its first results (ms after them, KB); private / RSS: the")
     print("  page's renderer after the second query (idle: before the first key); private is Chrome's private")
     print("  footprint (RssAnon + VmSwap)")
-    print(f"budget (issue 4), judged on queries typed at a person's pace ({TYPED_DELAY_MS} ms + ~5 ms a key): first <= "
+    print(f"budget (issue 15): typed at a person's pace ({TYPED_DELAY_MS} ms + ~5 ms a key), first <= "
           f"{BUDGET['first_ms']} ms, search KB <= {BUDGET['search_kb']}, renderer memory (private footprint) <= "
-          f"{BUDGET['private_mb']} MB, next <= {BUDGET['next_ms']} ms; burst and pasted are shown as stress figures")
+          f"{BUDGET['private_mb']} MB; pasted, first <= {PASTED_BUDGET['first_ms']} ms; burst is a stress figure; "
+          "a search module requested after the page loaded (late modules) fails the budget")
     return 0
 
 

@@ -72,11 +72,11 @@ def header_search(tab, query: str) -> list[dict]:
         arg=query,
     )
     return page.eval_on_selector_all(
-        "[data-pa-search] [data-pa-search-results] a.pa-result__link",
-        """links => links.map(a => ({
-            href: a.href,
-            title: a.querySelector('.pa-result__title').innerText,
-            snippet: (a.querySelector('.pa-result__snippet') || {innerText: ''}).innerText,
+        "[data-pa-search] [data-pa-search-results] .pa-result",
+        """results => results.map(r => ({
+            href: r.querySelector('a.pa-result__link').href,
+            title: r.querySelector('.pa-result__title').innerText,
+            snippet: (r.querySelector('.pa-result__snippet') || {innerText: ''}).innerText,
         }))""",
     )
 

@@ -63,11 +63,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     p.set_defaults(func=_serve)
 
-    p = _command(sub, "search", "Search the archive's papers from the terminal (lunr.py).")
-    p.add_argument("query", help="words to look for; lunr syntax works (title:diffusion, +must, -not)")
+    p = _command(sub, "search", "Search the archive's papers from the terminal, as the site's search page does.")
+    p.add_argument("query", help='words to look for; "quoted words" must appear as a phrase')
     p.add_argument("--store", type=Path, default=Path("content/papers"), help="store folder (default: content/papers)")
     p.add_argument("--limit", type=int, default=10, help="at most this many results (default: 10)")
     p.add_argument("--json", action="store_true", help="print results as JSON Lines")
+    p.add_argument("--literal", action="store_true", help="no typo correction: search the words as typed")
+    p.add_argument("--engine", choices=("index", "lunr"), default="index",
+                   help="index: the site's own engine and index (default); lunr: lunr.py (its query syntax: title:x, +must, -not)")
     p.set_defaults(func=_search)
     return parser
 
@@ -110,7 +113,8 @@ def _serve(args) -> int:
 def _search(args) -> int:
     from . import search
 
-    return search.search_command(args.query, store=args.store, limit=args.limit, as_json=args.json)
+    return search.search_command(args.query, store=args.store, limit=args.limit, as_json=args.json,
+                                 engine=args.engine, literal=args.literal)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,17 +1,17 @@
 """Search: the browser index (our own static, sharded index, written into the built site) and the
-terminal search (lunr.py).
+terminal search.
 
-Both index the same records and fields, once per paper: title (boosted), abstract, authors,
-organization.  Listing pages (days, topics, orgs) are never indexed, so indexing memory follows the
-papers' own text.  Both apply the same final ordering rule (``rank_key``): an exact title first, then
-papers whose title holds every query word, then the engine's own order.  The browser's copy of the
-rule, of ``tokenize`` and of ``stem`` lives in ``theme/assets/search/archive-search.js``; keep them in
-step (tests/test_search_browser.py runs the JS tokenizer in Chromium against this one).
+Every paper is indexed once: title, abstract, authors, organization.  Listing pages (days, topics,
+orgs) are never indexed, so indexing memory follows the papers' own text.  ``tokenize`` and ``stem``
+have a copy in ``theme/assets/search/engine.js``; the queries themselves run in ``search_engine``
+(Python) and ``engine.js`` (the browser), the same steps over the same files, so that
+``paperarchive search`` prints what the search page shows.  lunr.py (``--engine lunr``) is kept for its
+query syntax, with its own ranking and the ordering rule ``rank_key``.
 
-The browser index (``<site>/search-index/``, see ``write_index``) is a set of small static JSON files
+The browser index (``<site>/search-index/``, see ``index_files``) is a set of small static JSON files
 that a query fetches a few of: the vocabulary split into sorted ranges of terms, postings packed into
-blocks, paper ids in chunks.  A result's display data is the paper's JSON API document
-(``api/papers/<id>.json``, written by the build just before), never a second copy.
+blocks, typo candidates spelled backwards, paper ids in chunks.  A result's display data is the paper's
+JSON API document (``api/papers/<id>.json``, written by the build just before), never a second copy.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from . import cache
 from .records import Paper, fold_title
 
 LUNR_FIELDS = (
@@ -94,10 +95,10 @@ def search_records(papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, .
     return [by_id[key] for key in sorted(by_id)]
 
 
-# ---------------------------------------------------------------- ordering shared by both engines
+# ---------------------------------------------------------------- stems and the lunr ordering rule
 
 def stem(token: str) -> str:
-    """A light plural stripper, identical in archive-search.js: 'transformers' -> 'transformer',
+    """A light plural stripper, identical in engine.js: 'transformers' -> 'transformer',
     'studies' -> 'study', 'processes' -> 'process'; 'class', 'analysis', 'corpus' stay as they are."""
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
@@ -136,16 +137,16 @@ def rank_key(query: str, title: str, score: float) -> tuple:
     return (not exact, not title_holds_all(words, title), -score)
 
 
-# ---------------------------------------------------------------- tokens (mirrored in archive-search.js)
+# ---------------------------------------------------------------- tokens (mirrored in engine.js)
 
 # Han, kana: no spaces between words, so each character is a token of its own (a query of several
-# characters then needs them all, in any order).  Identical ranges in archive-search.js.
+# characters then needs them all, in any order).  Identical ranges in engine.js.
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 # Letters and digits (Python's alnum; in JS [\p{L}\p{N}]): everything else separates tokens.
 _WORD = re.compile(r"[^\W_]+")
 # Words so common that they only add bytes; never indexed, dropped from queries.  Same list in JS.
 STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it its of on or our that the this to via was we with".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "this", "to", "via", "was", "we", "with"]
 )
 
 
@@ -173,7 +174,7 @@ def index_terms(text: str, memo: _Terms | None = None) -> list[str]:
 # ---------------------------------------------------------------- browser index (search-index/)
 
 INDEX_DIR = "search-index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 IDS_PER_CHUNK = 16  # ids/<k>.json: a result costs one small chunk (~0.6 KB gzip) beside its API document
 # Every id in doc order, stored gzip-compressed (~21 B a paper on disk): the page loads it in one request
 # once the reader has seen a first result, and a further query needs no id chunks.
@@ -227,7 +228,7 @@ def encode_docs(docs: Sequence[int], codes: Sequence[int] | None = None) -> str:
 
 
 def decode_docs(text: str, with_codes: bool) -> list[tuple[int, int]]:
-    """The inverse of ``encode_docs`` (for tests; the browser's copy is in archive-search.js)."""
+    """The inverse of ``encode_docs`` (search_engine reads postings with it; the browser's copy is in engine.js)."""
     values = {ch: i for i, ch in enumerate(ALPHABET)}
     result, doc, value, i = [], -1, 0, 0
     while i < len(text):
@@ -343,19 +344,58 @@ def _packed(items: Sequence[tuple[str, object]], limit: int) -> list[list[tuple[
     return groups
 
 
+def typo_term(term: str) -> bool:
+    """A term that a misspelled query word may be corrected to (letters only, 3 or more)."""
+    return len(term) >= 3 and term.isalpha()
+
+
+def reversed_term(term: str) -> str:
+    return term[::-1]
+
+
+def front_coded(keys: Sequence[str]) -> str:
+    """Sorted keys as one string: each is the length of the start it shares with the previous one
+    (one ``ALPHABET`` character, at most 63) and the rest of it; keys are separated by spaces."""
+    out = []
+    previous = ""
+    for key in keys:
+        shared = 0
+        while shared < min(len(key), len(previous), 63) and key[shared] == previous[shared]:
+            shared += 1
+        out.append(ALPHABET[shared] + key[shared:])
+        previous = key
+    return " ".join(out)
+
+
+def front_decoded(text: str) -> list[str]:
+    """The inverse of ``front_coded`` (the browser's copy is in engine.js)."""
+    values = {ch: i for i, ch in enumerate(ALPHABET)}
+    keys: list[str] = []
+    previous = ""
+    for item in text.split(" ") if text else []:
+        previous = previous[: values[item[0]]] + item[1:]
+        keys.append(previous)
+    return keys
+
+
 def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the browser index, as path (under search-index/) -> bytes.
 
-    - ``meta.json``: paper count, the first term of each vocabulary shard and postings block, the layout constants, and
-      ``topic_names`` (topic id -> name: the API documents name a paper's topics by id).
-    - ``v/<n>.json``: term -> [papers holding it, postings block, 1 when its postings are truncated].
+    - ``meta.json``: paper count, the first term of each vocabulary shard and postings block, the
+      first reversed term of each suffix shard, the layout constants, the fields that hold text in
+      some paper, and ``topic_names`` (topic id -> name).
+    - ``v/<n>.json``: term -> papers holding it (negative when its postings are truncated); a term's
+      postings block is found from ``meta.blocks`` alone.
     - ``p/<n>.json``: term -> postings (see ``encode_docs``; code = level 1..31, +32 for a title hit),
       or [papers holding it, postings] when the postings are truncated. Blocks hold consecutive terms
       and ``meta.json`` lists the first term of each, so a whole word goes straight to its block.
+    - ``r/<n>.json``: the typo candidates (``typo_term``), spelled backwards and sorted, as one
+      front-coded string (``front_coded``): a misspelled word whose second half is intact finds its
+      corrections here, one whose first half is intact in the vocabulary shards.
     - ``ids/<k>.json``: the paper ids of doc numbers k*16 .. k*16+15.
     - ``ids/all.json.gz``: every paper id in doc order, as gzip-compressed JSON (a fixed header: no
       name, no time).
-    - ``filters.json``: topics, years (as doc ranges) and organizations, with counts.
+    - ``filters.json``: topics (by id), years (as doc ranges) and organizations, with counts.
     - ``facets/topic.json``, ``facets/organization.json``: value -> its doc numbers (encoded).
     """
     records = doc_order(records)
@@ -364,32 +404,34 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
     files: dict[str, bytes] = {}
 
     encoded = []
-    vocabulary = []
+    counts = {}
     for term in terms:
         packed = postings[term]
         text, truncated = term_postings(packed, BODY_KEEP)
         encoded.append((term, [len(packed), text] if truncated else text))
-        vocabulary.append([term, [len(packed), 0, 1] if truncated else [len(packed), 0]])
-    entry = {term: value for term, value in vocabulary}
+        counts[term] = -len(packed) if truncated else len(packed)
     blocks = _packed(encoded, BLOCK_CHARS)
     for n, block in enumerate(blocks):
         files[f"p/{n}.json"] = _encode_json(dict(block))
-        for term, _ in block:
-            entry[term][1] = n
-    shards = _packed([(term, entry[term]) for term in terms], SHARD_CHARS)
+    shards = _packed([(term, counts[term]) for term in terms], SHARD_CHARS)
     for n, shard in enumerate(shards):
         files[f"v/{n}.json"] = _encode_json(dict(shard))
+    backwards = sorted((reversed_term(term) for term in terms if typo_term(term)), key=_js_order)
+    suffix_shards = _packed([(key, 0) for key in backwards], SHARD_CHARS)
+    for n, shard in enumerate(suffix_shards):
+        files[f"r/{n}.json"] = _encode_json(front_coded([key for key, _ in shard]))
 
     ids = [r.id for r in records]
     for k in range(0, len(ids), IDS_PER_CHUNK):
         files[f"ids/{k // IDS_PER_CHUNK}.json"] = _encode_json(ids[k : k + IDS_PER_CHUNK])
     files[ID_TABLE] = gzip.compress(_encode_json(ids), compresslevel=9, mtime=0)
 
+    topic_ids = {name: topic for topic, name in (topic_names or {}).items()}
     by_topic: dict[str, list[int]] = {}
     by_org: dict[str, list[int]] = {}
     years: dict[str, list[int]] = {}
     for doc, record in enumerate(records):
-        for topic in dict.fromkeys(record.topics):
+        for topic in dict.fromkeys(topic_ids.get(name, name) for name in record.topics):
             by_topic.setdefault(topic, []).append(doc)
         if record.organization:
             by_org.setdefault(record.organization, []).append(doc)
@@ -411,37 +453,29 @@ def index_files(records: Sequence[SearchRecord], topic_names: Mapping[str, str] 
             "papers": len(records),
             "shards": [shard[0][0] for shard in shards],
             "blocks": [block[0][0] for block in blocks],
+            "suffix_shards": [shard[0][0] for shard in suffix_shards],
             "ids_per_chunk": IDS_PER_CHUNK,
             "id_table": ID_TABLE,
             "title_flag": TITLE_FLAG,
+            "fields": searched_fields(records),
             "topic_names": dict(topic_names or {}),
         }
     )
     return files
 
 
-def topic_names_from_api(site_dir: Path, records: Sequence[SearchRecord]) -> dict[str, str]:
-    """Topic id -> name, from the API documents already in the site (``api/papers/<id>.json`` lists a
-    paper's topic ids in the order ``topics_of`` lists their names); reads only a few documents."""
-    names: dict[str, str] = {}
-    missing = {topic for record in records for topic in record.topics}
-    for record in records:
-        if not missing:
-            break
-        if not missing.intersection(record.topics):
-            continue
-        try:
-            document = json.loads((site_dir / "api" / "papers" / f"{record.id}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        ids = document.get("topics") if isinstance(document, dict) else None
-        if isinstance(ids, list) and len(ids) == len(record.topics) and all(isinstance(t, str) for t in ids):
-            names.update(zip(ids, record.topics))
-            missing.difference_update(record.topics)
-    return dict(sorted(names.items()))
+def searched_fields(records: Sequence[SearchRecord]) -> list[str]:
+    """The indexed fields that hold text in at least one paper (what the search box may promise)."""
+    fields = []
+    for name, _ in FIELD_WEIGHTS:
+        if any(_field_texts(record)[[f for f, _ in FIELD_WEIGHTS].index(name)] for record in records):
+            fields.append(name)
+    return fields
 
 
-def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, ...]], topic_names: Mapping[str, str] | None = None) -> None:
+def write_index(
+    site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, ...]], topic_names: Mapping[str, str]
+) -> None:
     """Write the browser index of these papers into ``site_dir/search-index/`` (replacing any old one).
 
     The files are written into a scratch folder beside it and swapped in, so a failure leaves the
@@ -449,7 +483,7 @@ def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str,
     """
     site_dir = Path(site_dir)
     records = search_records(papers, topics_of)
-    files = index_files(records, topic_names_from_api(site_dir, records) if topic_names is None else topic_names)
+    files = index_files(records, topic_names)
     site_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{INDEX_DIR}-", dir=site_dir))
     try:
@@ -467,7 +501,7 @@ def write_index(site_dir: Path, papers: Sequence[Paper], topics_of: Mapping[str,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-# ---------------------------------------------------------------- terminal search (lunr.py)
+# ---------------------------------------------------------------- terminal search with lunr.py (--engine lunr)
 
 
 def lunr_documents(records: Sequence[SearchRecord]) -> list[dict]:
@@ -504,7 +538,9 @@ def cached_lunr_index(records: Sequence[SearchRecord], cache_dir: Path | None = 
     digest = hashlib.sha256(
         json.dumps([CACHE_SCHEMA, lunr_version, LUNR_FIELDS, docs], sort_keys=True).encode("utf-8", "surrogatepass")
     ).hexdigest()[:20]
-    cache_dir = cache_dir or _cache_dir()
+    cache_dir = cache_dir or cache.cache_dir()
+    if cache_dir is None:  # PAPERARCHIVE_CACHE_DIR=none: no cache at all
+        return build_lunr_index(records)
     cached = cache_dir / f"lunr-{digest}.json"
     if cached.exists():
         try:
@@ -525,11 +561,6 @@ def cached_lunr_index(records: Sequence[SearchRecord], cache_dir: Path | None = 
     except OSError as error:
         print(f"{cache_dir}: cannot cache the search index ({error}); searching without a cache", file=err)
     return index
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "paperarchive"
 
 
 _LUNR_SYNTAX = re.compile(r"(^|\s)([+-]|(title|abstract|authors|organization):)|[~^*]")
@@ -555,31 +586,115 @@ def search_index(index, records: Sequence[SearchRecord], query: str, limit: int)
 
 
 def search_papers(papers: Sequence[Paper], query: str, limit: int, cache_dir: Path | None = None) -> list[Hit]:
+    """The lunr.py engine (``paperarchive search --engine lunr``)."""
     records = search_records(papers, {})
     return search_index(cached_lunr_index(records, cache_dir), records, query, limit)
 
 
+# ---------------------------------------------------------------- terminal search (the browser's engine)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the terminal search found, and what it tells the reader about the query."""
+
+    hits: tuple[Hit, ...]
+    count: int
+    corrections: Mapping[str, Sequence[str]]
+    missing: tuple[str, ...]
+    every_word: bool
+
+
+def index_of(records: Sequence[SearchRecord], cache_folder: Path | None) -> dict[str, bytes]:
+    """The browser index of these records (what ``write_index`` publishes), cached by content."""
+    docs = lunr_documents(records)
+    dates = [record.published for record in records]  # doc numbers follow the dates
+    digest = hashlib.sha256(
+        json.dumps([CACHE_SCHEMA, INDEX_VERSION, docs, dates], sort_keys=True).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:20]
+    cached = cache_folder / f"search-index-{digest}.json" if cache_folder else None
+    if cached and cached.exists():
+        try:
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            return {path: text.encode("utf-8", "surrogatepass") for path, text in stored.items()}
+        except (ValueError, AttributeError, OSError):
+            pass  # a damaged cache is rebuilt below
+    files = {path: data for path, data in index_files(records).items() if path.endswith(".json")}
+    if cached:
+        text = json.dumps({path: data.decode("utf-8", "surrogatepass") for path, data in files.items()})
+        cache.write_cache_file(cached, text.encode("utf-8", "surrogatepass"))
+        for old in cached.parent.glob("search-index-*.json"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    return files
+
+
+def search_store_papers(
+    papers: Sequence[Paper], query: str, limit: int, literal: bool = False, cache_folder: Path | None = None
+) -> Answer:
+    """The browser's answer to a query typed in the search page: the same index files, tokenizer,
+    typo rule and ranking (search_engine), the first page ordered by titles as the page orders it."""
+    from . import search_engine
+
+    records = doc_order(search_records(papers, {}))
+    engine = search_engine.Engine(search_engine.files_loader(index_of(records, cache_folder)))
+    outcome = engine.run(query, literal=literal)
+    first, checked = search_engine.arrange(outcome, lambda doc: (records[doc].title, records[doc].abstract))
+    rest = [] if outcome.query.phrases else [doc for doc in outcome.docs[len(first) :]]
+    ranked = (first + rest)[: max(limit, 0)]
+    hits = tuple(Hit(records[doc], outcome.scores.get(doc, 0.0)) for doc in ranked)
+    count = len(first) if outcome.query.phrases and checked >= len(outcome.docs) else outcome.count
+    return Answer(hits, count, outcome.corrections, tuple(outcome.missing), outcome.every_word)
+
+
+# C0 and C1 controls, and the bidirectional overrides and isolates: shown escaped in a terminal, where
+# they would move the cursor, recolour the screen or reorder the line.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Text as a terminal may print it: control characters as Python escapes (\\n, \\x1b, \\u202e)."""
+    return _TERMINAL_UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def print_hits(hits: Sequence[Hit], as_json: bool, out: TextIO) -> None:
     if as_json:
-        for hit in hits:
-            out.write(json.dumps(hit.json(), ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(hit.json(), ensure_ascii=False) + "\n" for hit in hits)
         return
     if not hits:
         out.write("no papers found\n")
         return
     out.write(f"{'score':>7}  {'published':<10}  title / url\n")
     for hit in hits:
-        title = " ".join(hit.record.title.split())  # a newline in a title must not break the table
-        out.write(f"{hit.score:7.2f}  {hit.record.published or '-':<10}  {title}\n")
-        out.write(f"{'':7}  {'':10}  {hit.record.url}\n")
+        out.write(f"{hit.score:7.2f}  {hit.record.published or '-':<10}  {terminal_text(hit.record.title)}\n")
+        out.write(f"{'':7}  {'':10}  {terminal_text(hit.record.url)}\n")
 
 
-def search_command(query: str, store: Path, limit: int, as_json: bool) -> int:
-    """`paperarchive search`: search the store's papers; exit 0 when something was found, 1 when not."""
+def print_notices(answer: Answer, err: TextIO) -> None:
+    """The page's notices, on stderr: corrections, words that matched nothing, partial matches."""
+    if answer.corrections:
+        read = ", ".join(f"{terminal_text(word)} -> {terms[0]}" for word, terms in answer.corrections.items())
+        print(f"search: showing results for corrected words ({read}); --literal searches the words as typed", file=err)
+    if answer.missing:
+        words = ", ".join(f'"{terminal_text(word)}"' for word in answer.missing)
+        print(f"search: no paper matches {words}; showing the papers that match the other words best", file=err)
+    elif not answer.every_word:
+        print("search: no paper holds all of these words; showing the best partial matches", file=err)
+
+
+def search_command(
+    query: str, store: Path, limit: int, as_json: bool, engine: str = "index", literal: bool = False
+) -> int:
+    """`paperarchive search`: search the store's papers; exit 0 when something was found, 1 when
+    not, 2 when there is nothing to search (no store, an empty one, a query without words)."""
     from . import store as paper_store
 
+    store = Path(store)
+    if not store.is_dir():
+        print(f"{store}: no store here (run inside a project folder, or give --store FOLDER)", file=sys.stderr)
+        return 2
     try:
-        loaded = paper_store.load_store(Path(store))
+        loaded = paper_store.load_store(store)
     except OSError as error:
         print(f"{store}: cannot read the store: {error}", file=sys.stderr)
         return 2
@@ -588,10 +703,15 @@ def search_command(query: str, store: Path, limit: int, as_json: bool) -> int:
     papers = list(loaded.papers.values())
     if not papers:
         print(f"{store}: no papers in the store (run `paperarchive ingest` first)", file=sys.stderr)
-        return 1
+        return 2
     if not query_words(query):
         print("search: the query has no words to look for", file=sys.stderr)
         return 2
-    hits = search_papers(papers, query, limit)
+    if engine == "lunr":
+        hits = search_papers(papers, query, limit)
+    else:
+        answer = search_store_papers(papers, query, limit, literal=literal, cache_folder=cache.cache_dir())
+        print_notices(answer, sys.stderr)
+        hits = list(answer.hits)
     print_hits(hits, as_json, sys.stdout)
     return 0 if hits else 1

@@ -1,9 +1,7 @@
-// The archive's search: results as you type in the header box, and the search page with filters.
-// Engine: the static index that search.write_index (build/paperarchive/search.py) writes to
-// <site>/search-index/. A query fetches only what it needs, each file once per page (cached):
-//   meta.json (shard and block boundaries) -> v/<n>.json (the vocabulary range of a short prefix)
-//   -> p/<n>.json (the postings blocks of the matched terms) -> ids/<k>.json (ids of the top doc
-//   numbers) -> api/papers/<id>.json (the build's JSON API: title, date, topics, org, abstract).
+// The archive's search on the page: results as you type in the header box, and the search page with
+// filters. The engine (tokenizer, typo matching, ranking, index reading) is engine.js; this module
+// fetches the files it asks for (each once per page), the papers' API documents it shows
+// (api/papers/<id>.json: title, date, topics, org, abstract) and draws them.
 // A newer query makes an older one stop at its next step (its fetches still fill the cache).
 // Once a query has shown its results and the reader pauses, the whole id table (ids/all.json.gz,
 // one request) loads in the background, so that a further query requests its papers' documents
@@ -12,94 +10,32 @@
 // Untrusted text: titles, abstracts, organizations and topics come from the web. Everything here is
 // put on the page with textContent / createElement, never innerHTML.
 //
-// Loaded as an ES module on every page (mkdocs.yml extra_javascript). The site may be served under a
-// sub-path: the root is this script's URL minus assets/search/. With Material's instant navigation the
-// header persists and page content is swapped, so listeners are delegated on document and the search
-// page is (re)initialised on Material's document$.
+// Loaded as an ES module on every page (mkdocs.yml extra_javascript); its static import of engine.js
+// is fetched while the page loads, so a first query never waits for it (no <link rel=modulepreload>:
+// ~66 bytes on each of 11,600 pages). The site may be served under a sub-path: the root is this
+// script's URL minus assets/search/. With Material's instant navigation the header persists and page
+// content is swapped, so listeners are delegated on document and the search page is (re)initialised
+// on Material's document$.
+
+import { Engine, PAGE_SIZE, STALE, arrange, correctedWords, holdsPhrases, stem, tokenize } from "./engine.js";
+
+export { tokenize, stem, indexTerms, queryWords, titleHoldsAll, titleRank, parseQuery } from "./engine.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const BASE_PATH = ROOT.pathname;
 const INDEX = new URL("search-index/", ROOT);
-const HEADER_SHOWN = 8; // results shown under the header box
-const HEADER_FETCHED = 8; // API documents fetched and re-ranked for them
-const PAGE_SIZE = 20; // results per "page" on the search page
+const HEADER_SHOWN = 8; // results shown (and their documents fetched) under the header box
 const DEBOUNCE_MS = 30; // search page: the query waits this long after a keystroke
 // Header box: a query runs at every keystroke (vocabulary and postings are fetched and scored at
 // once), but fetches its result documents only once typing has paused this long.
 const SETTLE_MS = 10;
 const ID_TABLE_PAUSE_MS = 1000; // the id table loads once the reader has stopped typing this long
 const SNIPPET_WORDS = 28;
-const PREFIX_TERMS = 8; // the last word, still being typed, matches at most this many terms (most frequent)
 // A word still being typed has its terms' postings fetched early once it is this long: by then its
 // terms are those of the word the reader means (shorter prefixes match too many unrelated terms).
 const EARLY_PREFIX = 6;
-const BLOCK_RANGE = 2; // see vocabularyFor
 const FILTERS = ["topic", "year", "organization"];
-
-// ------------------------------------------------------------------ tokens (mirror search.py)
-
-const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/gu;
-const WORD = /[\p{L}\p{N}]+/gu;
-const STOPWORDS = new Set(
-  "a an and are as at be by for from in into is it its of on or our that the this to via was we with".split(" "),
-);
-
-export function tokenize(text) {
-  return text.normalize("NFKC").toLowerCase().replace(CJK, " $& ").match(WORD) || [];
-}
-
-export function stem(token) {
-  if (token.length > 4 && token.endsWith("ies")) return token.slice(0, -3) + "y";
-  if (token.length > 4 && token.endsWith("sses")) return token.slice(0, -2);
-  if (token.length > 3 && token.endsWith("s") && !/(ss|us|is)$/.test(token)) return token.slice(0, -1);
-  return token;
-}
-
-export function indexTerms(text) {
-  return tokenize(text)
-    .filter((t) => !STOPWORDS.has(t))
-    .map(stem);
-}
-
-// ------------------------------------------------------------------ ordering (mirrors search.py)
-
-function foldTitle(text) {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .join(" ");
-}
-
-export function queryWords(query) {
-  const words = [];
-  for (let raw of query.split(/\s+/)) {
-    if (!raw || raw.startsWith("-")) continue;
-    raw = raw.replace(/^\++/, "").replace(/^(title|abstract|authors|organization):/, "");
-    raw = raw.replace(/[~^]\d*$/, "").replace(/\*+$/, "");
-    words.push(...foldTitle(raw).split(" ").filter(Boolean));
-  }
-  return words;
-}
-
-export function titleHoldsAll(words, title) {
-  const stems = foldTitle(title).split(" ").map(stem);
-  return words.length > 0 && words.every((w) => stems.some((s) => s.startsWith(stem(w))));
-}
-
-// Ascending sort key: the exact title, then a title holding every query word, then the engine's order.
-export function rankKey(words, title, order) {
-  const exact = words.length > 0 && words.join(" ") === foldTitle(title);
-  return [exact ? 0 : 1, titleHoldsAll(words, title) ? 0 : 1, order];
-}
-
-function compareKeys(a, b) {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
+const FIELD_NAMES = { title: "title", abstract: "abstract", authors: "authors", organization: "organization" };
 
 // ------------------------------------------------------------------ fetching (cached)
 
@@ -122,6 +58,8 @@ function fetchJSON(url) {
 const indexFile = (path) => fetchJSON(new URL(path, INDEX));
 const meta = () => indexFile("meta.json");
 const apiDocument = (id) => fetchJSON(new URL(`api/papers/${encodeURIComponent(id)}.json`, ROOT));
+
+export const engine = new Engine(indexFile);
 
 // The id table: ids/<k>.json holds the ids of doc numbers k*perChunk onwards; meta.id_table, every id.
 let allIds = null;
@@ -169,268 +107,44 @@ function scheduleIdTable(resultsShown = false) {
   }
 }
 
-// The files (vocabulary shards or postings blocks, given their first terms) that may hold terms in
-// [low, high].
-function partsFor(firsts, low, high) {
-  const last = (term) => {
-    let lo = 0;
-    let hi = firsts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (firsts[mid] <= term) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const out = [];
-  if (!firsts.length) return out;
-  for (let n = last(low); n <= last(high); n++) out.push(n);
-  return out;
-}
-
-const CODE = new Int8Array(128).fill(-1);
-"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach((c, i) => {
-  CODE[c.charCodeAt(0)] = i;
-});
-
-// Postings: doc gaps as base-32 varints (digits >= 32 continue), each followed by a code character
-// when `withCodes` (code & 31: quantized score; code & 32: the term is in the title).
-export function decodeDocs(text, withCodes, visit) {
-  let doc = -1;
-  let value = 0;
-  for (let i = 0; i < text.length; ) {
-    const digit = CODE[text.charCodeAt(i++)];
-    if (digit >= 32) {
-      value = (value << 5) | (digit - 32);
-      continue;
-    }
-    doc += ((value << 5) | digit) + 1;
-    value = 0;
-    visit(doc, withCodes ? CODE[text.charCodeAt(i++)] : 0);
-  }
-}
-
-// ------------------------------------------------------------------ the query
-
-// The query as index words: each is a term (its stem); the last one, unless followed by a space,
-// is also a prefix (the reader is still typing it).
-function parseQuery(query) {
-  const tokens = tokenize(query);
-  const open = tokens.length > 0 && !/[\s]$/.test(query);
-  const words = [];
-  const seen = new Set();
-  tokens.forEach((token, i) => {
-    const isLast = i === tokens.length - 1;
-    const prefix = isLast && open && token.length >= 3 ? token : null;
-    if (STOPWORDS.has(token) && !prefix) return;
-    const term = STOPWORDS.has(token) ? null : stem(token);
-    const key = `${term}|${prefix}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    words.push({ term, prefix });
-  });
-  return words;
-}
-
-// A word's terms: term -> [papers holding it, postings block, 1 when its postings are truncated].
-// Postings blocks hold consecutive terms, so a whole word, or a prefix whose terms fill at most
-// BLOCK_RANGE blocks, is read from its blocks directly: one round of requests. A short prefix,
-// whose terms spread over many blocks, first picks its most frequent terms in the vocabulary.
-async function vocabularyFor(word) {
+// The API documents of these doc numbers, in order: [{id, data}].
+async function documents(docs) {
   const info = await meta();
-  const low = word.prefix && (!word.term || word.prefix < word.term) ? word.prefix : word.term;
-  const highs = [word.term, word.prefix && word.prefix + "\uffff"].filter(Boolean);
-  const high = highs.reduce((a, b) => (a > b ? a : b));
-  const blocks = info.blocks ? partsFor(info.blocks, low, high) : [];
-  if (blocks.length && blocks.length <= BLOCK_RANGE) {
-    const parts = await Promise.all(blocks.map((n) => indexFile(`p/${n}.json`)));
-    return pickTerms(word, parts.map((part, i) => [part, (term) => blockEntry(part[term], blocks[i], term)]));
-  }
-  const parts = await Promise.all(partsFor(info.shards, low, high).map((n) => indexFile(`v/${n}.json`)));
-  return pickTerms(word, parts.map((part) => [part, (term) => part[term]]));
-}
-
-// A postings block's value for a term as its vocabulary entry. Untruncated postings are counted
-// once per page: the words typed so far are looked up again at every keystroke.
-const blockEntries = new Map(); // "block term" -> entry
-
-function blockEntry(value, n, term) {
-  if (typeof value !== "string") return [value[0], n, 1];
-  const key = `${n} ${term}`;
-  let entry = blockEntries.get(key);
-  if (!entry) {
-    let count = 0;
-    decodeDocs(value, true, () => count++);
-    blockEntries.set(key, (entry = [count, n]));
-  }
-  return entry;
-}
-
-function postingsText(value) {
-  return typeof value === "string" ? value : value ? value[1] : "";
-}
-
-// The word's own term, and for a prefix its PREFIX_TERMS most frequent other terms; `parts` are
-// [file, term -> entry] pairs.
-function pickTerms(word, parts) {
-  const found = new Map();
-  for (const [part, entryOf] of parts) {
-    if (word.term && Object.hasOwn(part, word.term)) found.set(word.term, entryOf(word.term));
-  }
-  if (word.prefix) {
-    const extra = [];
-    for (const [part, entryOf] of parts) {
-      for (const term of Object.keys(part)) {
-        if (term !== word.term && term.startsWith(word.prefix)) extra.push([term, entryOf(term)]);
-      }
-    }
-    extra.sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1));
-    for (const [term, entry] of extra.slice(0, PREFIX_TERMS)) found.set(term, entry);
-  }
-  return found;
-}
-
-// Per-paper scratch arrays, allocated once and shared by every query: scoring runs synchronously
-// once its files are loaded, and clears what it touched before it returns.
-let scratch = null;
-
-function scratchFor(total) {
-  if (!scratch || scratch.total !== total) {
-    scratch = {
-      total,
-      matched: new Uint8Array(total), // words (with complete postings) the paper holds
-      inTitle: new Uint8Array(total), // words in its title
-      score: new Float32Array(total), // sum over words of idf * level
-      wordBest: new Float32Array(total),
-      wordTitle: new Uint8Array(total),
-      hits: new Int32Array(total), // the papers of the word being scored
-      touched: new Int32Array(total), // the papers any word holds
-    };
-  }
-  return scratch;
-}
-
-// The vocabulary entries and postings blocks of the query words. A whole word's block is loaded
-// with its vocabulary (vocabularyFor); a long prefix found in the vocabulary shards has its blocks
-// requested before a newer keystroke can stop this query, so the query that finally runs finds
-// them loaded.
-async function loadQuery(words, stale) {
-  const vocabularies = await Promise.all(
-    words.map((word) =>
-      vocabularyFor(word).then((vocabulary) => {
-        if (word.prefix && word.prefix.length >= EARLY_PREFIX) {
-          for (const entry of vocabulary.values()) indexFile(`p/${entry[1]}.json`).catch(() => {});
-        }
-        return vocabulary;
-      }),
-    ),
+  return Promise.all(
+    docs.map(async (doc) => {
+      const id = await idOf(doc, info.ids_per_chunk);
+      return { id, data: await apiDocument(id) };
+    }),
   );
-  if (stale()) throw STALE;
-  const blocks = new Map();
-  for (const vocabulary of vocabularies) {
-    for (const entry of vocabulary.values()) if (!blocks.has(entry[1])) blocks.set(entry[1], indexFile(`p/${entry[1]}.json`));
-  }
-  const loaded = new Map();
-  await Promise.all(Array.from(blocks, ([n, promise]) => promise.then((block) => loaded.set(n, block))));
-  await nextTask(); // keystrokes already queued run first and make this query stale before it scores
-  if (stale()) throw STALE;
-  return { vocabularies, loaded };
 }
 
-// The query's papers, best first: those holding every word (else those holding some), a title
-// holding every word first, then more words matched, then score, then newer. Only the best `limit`
-// are ranked when a limit is given; `count` is how many papers qualify.
-function rankQuery({ vocabularies, loaded }, total, mask, limit) {
-  const s = scratchFor(total);
-  const { matched, inTitle, score, wordBest, wordTitle, hits, touched } = s;
-  let touchedCount = 0;
-  let hard = 0; // words whose every matching paper is listed (not truncated postings)
-  for (const vocabulary of vocabularies) {
-    if (!vocabulary.size) {
-      hard++; // a word found nowhere: nothing holds every word
-      continue;
-    }
-    let truncated = false;
-    let hitCount = 0;
-    for (const [term, entry] of vocabulary) {
-      if (entry[2]) truncated = true;
-      const idf = Math.log(1 + (total - entry[0] + 0.5) / (entry[0] + 0.5));
-      decodeDocs(postingsText(loaded.get(entry[1])[term]), true, (doc, code) => {
-        const value = idf * (code & 31);
-        if (!wordBest[doc] && !wordTitle[doc]) hits[hitCount++] = doc;
-        if (value > wordBest[doc]) wordBest[doc] = value;
-        if (code & 32) wordTitle[doc] = 1;
-      });
-    }
-    if (!truncated) hard++;
-    for (let i = 0; i < hitCount; i++) {
-      const doc = hits[i];
-      if (!matched[doc] && !score[doc] && !inTitle[doc]) touched[touchedCount++] = doc;
-      if (!truncated) matched[doc]++;
-      score[doc] += wordBest[doc];
-      inTitle[doc] += wordTitle[doc];
-      wordBest[doc] = 0;
-      wordTitle[doc] = 0;
-    }
-  }
-  // The pool: the papers holding every word (else those holding some), within the filters.
-  let everyWord = false;
-  for (let i = 0; i < touchedCount && !everyWord; i++) {
-    const doc = touched[i];
-    everyWord = matched[doc] === hard && (!mask || mask[doc] === 1);
-  }
-  const pool = [];
-  for (let i = 0; i < touchedCount; i++) {
-    const doc = touched[i];
-    if ((!mask || mask[doc]) && (!everyWord || matched[doc] === hard)) pool.push(doc);
-  }
-  const count = vocabularies.length;
-  const title = (doc) => (inTitle[doc] === count ? 1 : 0);
-  const before = (a, b) =>
-    title(a) - title(b) || matched[a] - matched[b] || score[a] - score[b] || b - a; // > 0: a first
-  let ranked;
-  if (limit && pool.length > limit) {
-    ranked = [];
-    for (const doc of pool) {
-      if (ranked.length === limit && before(doc, ranked[limit - 1]) <= 0) continue;
-      let i = ranked.length < limit ? ranked.length : limit - 1;
-      ranked[i] = doc;
-      for (; i > 0 && before(ranked[i], ranked[i - 1]) > 0; i--) [ranked[i], ranked[i - 1]] = [ranked[i - 1], ranked[i]];
-    }
-  } else {
-    ranked = pool.sort((a, b) => before(b, a));
-  }
-  for (let i = 0; i < touchedCount; i++) {
-    const doc = touched[i];
-    matched[doc] = 0;
-    inTitle[doc] = 0;
-    score[doc] = 0;
-  }
-  return { docs: Int32Array.from(ranked), count: pool.length };
+// The engine's query, with its documents: the first `size` papers arranged by their titles
+// (arrange() in engine.js), as {outcome, items, checked, next}.
+async function arranged(outcome, size) {
+  const fetched = new Map();
+  const texts = async (docs) => {
+    const loaded = await documents(docs);
+    loaded.forEach((item, i) => fetched.set(docs[i], item));
+    return loaded.map(({ data }) => [String(data.title || ""), String(data.abstract || "")]);
+  };
+  const { docs, checked } = await arrange(outcome, texts, size);
+  return { items: docs.map((doc) => fetched.get(doc)), checked };
 }
 
-// Doc numbers allowed by the filters (a Uint8Array mask), or null when there are none.
-async function filterMask(filters, total) {
-  const active = FILTERS.filter((name) => filters[name]);
-  if (!active.length) return null;
-  const mask = new Uint8Array(total).fill(1);
-  const available = await indexFile("filters.json");
-  for (const name of active) {
-    const value = filters[name];
-    const allowed = new Uint8Array(total);
-    if (name === "year") {
-      const range = available.year.find((row) => row[0] === value);
-      if (range) allowed.fill(1, range[1], range[2]);
-    } else {
-      const lists = await indexFile(`facets/${name}.json`);
-      if (Object.hasOwn(lists, value)) decodeDocs(lists[value], false, (doc) => (allowed[doc] = 1));
-    }
-    for (let doc = 0; doc < total; doc++) mask[doc] &= allowed[doc];
-  }
-  return mask;
+// The ids of the search page's first page for a query (what `paperarchive search` prints), and the
+// notices' data: for the tests and the benchmark.
+export async function firstPage(query, { literal = false, size = PAGE_SIZE } = {}) {
+  const outcome = await engine.run(query, { literal });
+  const { items, checked } = await arranged(outcome, size);
+  const phraseChecked = outcome.query.phrases.length && checked >= outcome.docs.length;
+  return {
+    ids: items.map((item) => item.id),
+    count: phraseChecked ? items.length : outcome.count,
+    corrections: outcome.corrections,
+    missing: outcome.missing,
+    everyWord: outcome.everyWord,
+  };
 }
-
-const STALE = new Error("a newer query replaced this one");
 
 // Resolves in a task of its own (a message, not setTimeout's clamped delay).
 function nextTask() {
@@ -441,47 +155,17 @@ function nextTask() {
   });
 }
 
-// The query's results: `docs` (doc numbers in the archive's order; only the first `limit` when
-// given) and `count` (how many papers match); `stale()` true stops it early.
-async function runSearch(query, filters, stale = () => false, limit = 0) {
-  const words = queryWords(query);
-  const terms = parseQuery(query);
-  const hasFilters = FILTERS.some((name) => filters && filters[name]);
-  if (!words.length && !hasFilters) return { words, terms, docs: new Int32Array(0), count: 0 };
-  const info = await meta();
-  const mask = await filterMask(filters || {}, info.papers);
-  if (!terms.length) {
-    const docs = [];
-    if (!words.length) for (let doc = 0; doc < info.papers; doc++) if (mask[doc]) docs.push(doc); // newest first
-    return { words, terms, docs: Int32Array.from(limit ? docs.slice(0, limit) : docs), count: docs.length };
-  }
-  const loaded = await loadQuery(terms, stale);
-  return { words, terms, ...rankQuery(loaded, info.papers, mask, limit) };
-}
-
-// The API documents of docs[from:to], in the archive's order (re-ranked by rankKey if asked).
-async function loadItems(docs, words, terms, from, to, rerank) {
-  const info = await meta();
-  const perChunk = info.ids_per_chunk;
-  const slice = Array.from(docs.subarray(from, to));
-  const datas = await Promise.all(
-    slice.map(async (doc) => {
-      const id = await idOf(doc, perChunk);
-      return { id, doc: await apiDocument(id) };
-    }),
+// Warms the postings of a long unfinished word while the reader types on.
+function prefetchPrefix(query) {
+  const tokens = tokenize(query);
+  const last = tokens[tokens.length - 1];
+  if (!last || Array.from(last).length < EARLY_PREFIX || /\s$/.test(query)) return;
+  engine.vocabularyFor({ token: last, term: stem(last), prefix: last }).then(
+    (vocabulary) => {
+      for (const entry of vocabulary.values()) indexFile(`p/${entry.block}.json`).catch(() => {});
+    },
+    () => {},
   );
-  const items = datas.map(({ id, doc }, i) => ({
-    id,
-    data: doc,
-    order: from + i,
-    terms,
-    topicNames: info.topic_names || {},
-  }));
-  if (rerank) {
-    for (const item of items) item.key = rankKey(words, item.data.title || "", item.order);
-    items.sort((a, b) => compareKeys(a.key, b.key));
-  }
-  return items;
 }
 
 // ------------------------------------------------------------------ rendering (text only)
@@ -491,6 +175,28 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+// Results: the title is the link, the facts and the snippet are text beside it. The theme's
+// stylesheet gives a result's link its box; these rules move the box to the result and keep
+// "More results" hidden when it is (Material's .md-button sets display).
+const STYLE = `
+.pa-result { padding: .5rem .8rem; border-bottom: .05rem solid var(--md-default-fg-color--lightest, #eee); overflow-wrap: anywhere; }
+.pa-search-page__results .pa-result { padding-left: 0; padding-right: 0; }
+.pa-result .pa-result__link { display: inline; padding: 0; border: 0; }
+.pa-result:hover, .pa-result[aria-selected="true"] { background: var(--md-accent-fg-color--transparent, rgba(68, 138, 255, .1)); }
+.md-typeset .pa-result__snippet, .pa-result__snippet { color: var(--md-default-fg-color, inherit); }
+.pa-search__notice { display: block; margin: 0; padding: .5rem .8rem; }
+.pa-search__notice button { font: inherit; color: var(--md-typeset-a-color, inherit); text-decoration: underline; cursor: pointer; background: none; border: 0; padding: 0; }
+.pa-search-page__more[hidden] { display: none; }
+`;
+
+function addStyle() {
+  if (document.querySelector("style[data-pa-search-style]")) return;
+  const style = document.createElement("style");
+  style.dataset.paSearchStyle = "";
+  style.textContent = STYLE;
+  document.head.append(style);
 }
 
 function safeUrl(url) {
@@ -513,17 +219,21 @@ function topicNames(data, names) {
     .map(String);
 }
 
-// Does a word of the abstract match the query? (a token equal to a query term, or starting with
-// the prefix being typed)
-function matcher(terms) {
+// Does a word of the abstract match the query? (its term is a query term, or a correction, or it
+// starts with the prefix being typed)
+function matcher(outcome) {
+  const terms = new Set();
+  const prefixes = [];
+  for (const word of outcome.query.words) {
+    if (word.term) terms.add(word.term);
+    if (word.prefix) prefixes.push(word.prefix);
+  }
+  for (const list of Object.values(outcome.corrections)) for (const term of list) terms.add(term);
   // A plain ASCII word can only match if it contains a term minus its last letter (stem() only
   // strips or rewrites an ending) or a prefix: most words are ruled out without tokenizing them.
-  const needles = terms.flatMap((t) => [t.term && t.term.slice(0, -1), t.prefix].filter((n) => n !== null && n !== undefined));
+  const needles = [...Array.from(terms, (t) => t.slice(0, -1)), ...prefixes];
   const matches = (word) =>
-    tokenize(word).some((token) => {
-      const term = stem(token);
-      return terms.some((t) => (t.term && (t.term === term || t.term === token)) || (t.prefix && token.startsWith(t.prefix)));
-    });
+    tokenize(word).some((token) => terms.has(stem(token)) || terms.has(token) || prefixes.some((p) => token.startsWith(p)));
   return (word) => {
     if (/^[\x00-\x7f]*$/.test(word)) {
       const lower = word.toLowerCase();
@@ -534,9 +244,9 @@ function matcher(terms) {
 }
 
 // The abstract's words around the first match, with matched words in <mark>.
-function snippet(data, terms) {
+function snippet(data, outcome) {
   const words = String(data.abstract || "").split(/\s+/).filter(Boolean);
-  const matches = matcher(terms || []);
+  const matches = matcher(outcome);
   const marked = words.map(matches);
   const first = marked.indexOf(true);
   const start = first > 6 ? first - 6 : 0;
@@ -552,28 +262,56 @@ function snippet(data, terms) {
   return box;
 }
 
-function resultNode(tag, item, id) {
+function resultNode(tag, item, outcome, names, id) {
   const data = item.data;
   const href = safeUrl(`papers/${encodeURIComponent(item.id)}/`); // a paper's page, as records.paper_url
   const node = el(tag, "pa-result");
   const link = el("a", "pa-result__link");
   if (href) link.href = href;
   if (id) {
-    link.id = id;
-    link.setAttribute("role", "option");
-    link.setAttribute("aria-selected", "false");
+    node.id = id;
+    node.setAttribute("role", "option");
+    node.setAttribute("aria-selected", "false");
     link.tabIndex = -1;
   }
   link.append(el("span", "pa-result__title", String(data.title || item.id)));
+  node.append(link);
   const facts = [];
   if (data.published) facts.push(String(data.published));
-  const topics = topicNames(data, item.topicNames);
+  const topics = topicNames(data, names);
   if (topics.length) facts.push(topics.join(", "));
   if (data.organization) facts.push(String(data.organization));
-  if (facts.length) link.append(el("span", "pa-result__meta", facts.join(" · ")));
-  link.append(snippet(data, item.terms));
-  node.append(link);
+  if (facts.length) node.append(el("span", "pa-result__meta", facts.join(" · ")));
+  node.append(snippet(data, outcome));
   return node;
+}
+
+// What the reader is told about the query: corrections (with the way back to the words as typed),
+// words that matched nothing, or that no paper holds every word. `literal` reruns the query as typed.
+function notices(outcome, literal) {
+  const out = [];
+  if (Object.keys(outcome.corrections).length) {
+    const note = el("p", "pa-search__notice pa-search__corrected");
+    note.append("Showing results for ", el("em", "", correctedWords(outcome).join(" ")), ". ");
+    const back = el("button", "", `Search for “${outcome.query.titleWords.join(" ")}” instead`);
+    back.type = "button";
+    back.dataset.paLiteral = "";
+    back.addEventListener("click", literal);
+    note.append(back);
+    out.push(note);
+  }
+  if (outcome.missing.length) {
+    const note = el("p", "pa-search__notice pa-search__missing");
+    const list = outcome.missing.map((w) => `“${w}”`).join(", ");
+    note.textContent =
+      outcome.missing.length === outcome.query.words.length
+        ? `No paper matches ${list}.`
+        : `No paper matches ${list}: showing the papers that match the other words best.`;
+    out.push(note);
+  } else if (!outcome.everyWord) {
+    out.push(el("p", "pa-search__notice pa-search__partial", "No paper holds all of these words: showing the best partial matches."));
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ header box
@@ -619,6 +357,7 @@ let lastInput = 0;
 function scheduleHeaderSearch(parts) {
   lastInput = performance.now();
   scheduleIdTable();
+  prefetchPrefix(parts.input.value);
   headerSearch(parts);
 }
 
@@ -631,37 +370,46 @@ async function settled() {
   }
 }
 
-async function headerSearch(parts) {
+function searchPageUrl(query, literal) {
+  const params = new URLSearchParams({ q: query.trim() });
+  if (literal) params.set("literal", "1");
+  return new URL(`search/?${params}`, ROOT).href;
+}
+
+async function headerSearch(parts, literal = false) {
   const seq = ++headerSeq;
   const query = parts.input.value;
   const stale = () => seq !== headerSeq;
-  let words, terms, docs, count, items;
+  let outcome, items;
   try {
-    ({ words, terms, docs, count } = await runSearch(query, {}, stale, HEADER_FETCHED));
+    outcome = await engine.run(query, { limit: HEADER_SHOWN, stale, literal });
+    await nextTask(); // keystrokes already queued run first and make this query stale
     if (stale()) return;
     await settled();
     if (stale()) return;
-    items = await loadItems(docs, words, terms, 0, HEADER_FETCHED, true);
+    ({ items } = await arranged(outcome, HEADER_SHOWN));
   } catch (error) {
-    if (seq !== headerSeq) return;
+    if (seq !== headerSeq || error === STALE) return;
     parts.box.replaceChildren(el("p", "pa-search__note", "Search is unavailable: the index could not be loaded."));
     openHeader(parts);
     return;
   }
   if (seq !== headerSeq) return;
-  if (!words.length) {
+  if (!outcome.query.words.length) {
     parts.box.replaceChildren();
     closeHeader(parts);
     return;
   }
+  const names = (await meta()).topic_names || {};
   const list = el("div", "pa-search__list");
-  items.slice(0, HEADER_SHOWN).forEach((item, i) => list.append(resultNode("div", item, `pa-search-option-${i}`)));
+  items.forEach((item, i) => list.append(resultNode("div", item, outcome, names, `pa-search-option-${i}`)));
   const footer = el("a", "pa-search__all");
-  footer.href = new URL(`search/?q=${encodeURIComponent(query.trim())}`, ROOT).href;
+  footer.href = searchPageUrl(query, literal);
+  const count = outcome.count;
   footer.textContent = count
     ? `All ${count} result${count === 1 ? "" : "s"} on the search page →`
     : "No paper matches these words. Open the search page →";
-  parts.box.replaceChildren(list, footer);
+  parts.box.replaceChildren(...notices(outcome, () => headerSearch(parts, true)), list, footer);
   openHeader(parts);
   parts.input.removeAttribute("aria-activedescendant");
   parts.box.dataset.query = query;
@@ -694,22 +442,36 @@ function onHeaderKey(event) {
     event.preventDefault();
     closeHeader(parts);
   } else if (event.key === "Enter") {
-    const options = headerOptions(parts);
-    const chosen = options.find((o) => o.getAttribute("aria-selected") === "true") || options[0];
-    if (!parts.box.hidden && chosen && chosen.href && parts.box.dataset.query === parts.input.value) {
+    // A result chosen with the arrow keys opens; otherwise the form submits to the search page.
+    const chosen = headerOptions(parts).find((o) => o.getAttribute("aria-selected") === "true");
+    const link = chosen && chosen.querySelector(".pa-result__link");
+    if (!parts.box.hidden && link && link.href) {
       event.preventDefault();
       closeHeader(parts);
-      chosen.click(); // a real click, so Material's instant navigation handles it like any link
+      link.click(); // a real click, so Material's instant navigation handles it like any link
     }
-    // otherwise the form submits to the search page
   }
+}
+
+// "/" and "s" focus the search box, unless the reader is typing in a field.
+function onShortcut(event) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key !== "/" && event.key !== "s") return;
+  const target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  const input = document.querySelector("[data-pa-search-page] [data-pa-field=q]") || document.querySelector("[data-pa-search-input]");
+  if (!input) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  input.focus();
+  input.select();
 }
 
 // ------------------------------------------------------------------ search page
 
 function pageState() {
   const params = new URLSearchParams(location.search);
-  const state = { q: params.get("q") || "" };
+  const state = { q: params.get("q") || "", literal: params.get("literal") === "1" };
   for (const name of FILTERS) state[name] = params.get(name) || "";
   return state;
 }
@@ -718,6 +480,7 @@ function writeState(state) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   for (const name of FILTERS) if (state[name]) params.set(name, state[name]);
+  if (state.literal) params.set("literal", "1");
   const search = params.toString();
   history.replaceState(history.state, "", search ? `?${search}` : location.pathname);
 }
@@ -725,25 +488,115 @@ function writeState(state) {
 function readForm(form) {
   const state = {};
   for (const field of form.querySelectorAll("[data-pa-field]")) state[field.dataset.paField] = field.value.trim();
+  state.literal = form.dataset.paLiteral === "1";
   return state;
 }
 
-async function fillFilters(form, state) {
-  const available = await indexFile("filters.json");
+// Facets: for each doc, its topic ids and organization; years as doc ranges (filters.json).
+let facetsPromise = null;
+
+function facets() {
+  if (!facetsPromise) {
+    facetsPromise = Promise.all([meta(), indexFile("filters.json"), indexFile("facets/topic.json"), indexFile("facets/organization.json")]).then(
+      ([info, available, topics, orgs]) => {
+        const of = (lists) => {
+          const values = Object.keys(lists);
+          const byDoc = Array.from({ length: info.papers }, () => []);
+          values.forEach((value, i) => decodeDocsInto(lists[value], byDoc, i));
+          return { values, byDoc };
+        };
+        const years = available.year || [];
+        const yearOf = new Int32Array(info.papers).fill(-1);
+        years.forEach((row, i) => yearOf.fill(i, row[1], row[2]));
+        return {
+          available,
+          topic: of(topics),
+          organization: of(orgs),
+          year: { values: years.map((row) => row[0]), byDoc: { length: info.papers, at: (doc) => (yearOf[doc] < 0 ? [] : [yearOf[doc]]) } },
+        };
+      },
+    );
+    facetsPromise.catch(() => (facetsPromise = null));
+  }
+  return facetsPromise;
+}
+
+function decodeDocsInto(text, byDoc, value) {
+  let doc = -1;
+  let number = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".indexOf(text[i]);
+    if (digit >= 32) {
+      number = (number << 5) | (digit - 32);
+      continue;
+    }
+    doc += ((number << 5) | digit) + 1;
+    number = 0;
+    byDoc[doc].push(value);
+  }
+}
+
+const valuesOf = (facet, doc) => (Array.isArray(facet.byDoc) ? facet.byDoc[doc] : facet.byDoc.at(doc));
+
+// The chosen filters as facet value numbers (-1: a value no paper has).
+function chosen(data, state) {
+  const out = {};
+  for (const name of FILTERS) if (state[name]) out[name] = data[name].values.indexOf(state[name]);
+  return out;
+}
+
+// Does the doc pass the chosen filters (all of them, or all but `except`)?
+function passes(data, wanted, doc, except) {
+  for (const name in wanted) {
+    if (name === except) continue;
+    if (wanted[name] < 0 || !valuesOf(data[name], doc).includes(wanted[name])) return false;
+  }
+  return true;
+}
+
+// The filter values with their counts among the query's papers (each filter counted under the others).
+function facetCounts(data, wanted, pool) {
+  const counts = {};
+  for (const name of FILTERS) {
+    const facet = data[name];
+    const tally = new Int32Array(facet.values.length);
+    for (const doc of pool) if (passes(data, wanted, doc, name)) for (const v of valuesOf(facet, doc)) tally[v]++;
+    counts[name] = tally;
+  }
+  return counts;
+}
+
+function fillFilters(form, state, data, counts) {
+  const names = data.topicNames || {};
   for (const name of FILTERS) {
     const select = form.querySelector(`[data-pa-field="${name}"]`);
     if (!select) continue;
-    const rows = available[name] || [];
-    const counts = Object.fromEntries(rows.map((row) => [row[0], name === "year" ? row[2] - row[1] : row[1]]));
-    const values = rows.map((row) => row[0]); // sorted by the index: names A-Z, years newest first
-    if (state[name] && !values.includes(state[name])) values.unshift(state[name]);
-    for (const value of values) {
-      const option = el("option", "", counts[value] === undefined ? value : `${value} (${counts[value]})`);
-      option.value = value;
-      select.append(option);
+    const facet = data[name];
+    const label = (value) => (name === "topic" && Object.hasOwn(names, value) ? names[value] : value);
+    const order = facet.values.map((value, i) => i);
+    if (name !== "year") order.sort((a, b) => (label(facet.values[a]) < label(facet.values[b]) ? -1 : 1));
+    const options = [select.options[0]];
+    for (const i of order) {
+      const option = el("option", "", `${label(facet.values[i])} (${counts[name][i]})`);
+      option.value = facet.values[i];
+      options.push(option);
     }
+    if (state[name] && !facet.values.includes(state[name])) {
+      const option = el("option", "", `${state[name]} (0)`);
+      option.value = state[name];
+      options.splice(1, 0, option);
+    }
+    select.replaceChildren(...options);
     select.value = state[name] || "";
   }
+}
+
+// An old shared URL may name a topic by its display name: read it as the topic's id.
+function topicByName(state, data) {
+  if (!state.topic || data.topic.values.includes(state.topic)) return;
+  const names = data.topicNames || {};
+  const id = Object.keys(names).find((key) => names[key] === state.topic);
+  if (id) state.topic = id;
 }
 
 let pageSeq = 0;
@@ -752,37 +605,76 @@ async function pageSearch(root) {
   const seq = ++pageSeq;
   const form = root.querySelector("[data-pa-search-page]");
   const status = root.querySelector("[data-pa-status]");
+  const notes = root.querySelector("[data-pa-notices]");
   const list = root.querySelector("[data-pa-page-results]");
   const more = root.querySelector("[data-pa-more]");
   const state = readForm(form);
-  writeState(state);
-  const filters = Object.fromEntries(FILTERS.map((n) => [n, state[n]]));
-  let words, terms, docs, count;
+  let data, outcome, info;
   try {
-    ({ words, terms, docs, count } = await runSearch(state.q, filters));
+    [data, info] = await Promise.all([facets(), meta()]);
+    data.topicNames = info.topic_names || {};
+    topicByName(state, data);
+    writeState(state);
+    if (tokenize(state.q).length) outcome = await engine.run(state.q, { literal: state.literal });
   } catch (error) {
     status.textContent = "Search is unavailable: the index could not be loaded.";
     return;
   }
   if (seq !== pageSeq) return;
+  const hasFilters = FILTERS.some((n) => state[n]);
+  let pool;
+  if (outcome) pool = outcome.query.words.length ? outcome.pool || Array.from(outcome.docs) : [];
+  else {
+    pool = Array.from({ length: info.papers }, (_, doc) => doc); // newest first
+    outcome = { query: { words: [], phrases: [], titleWords: [] }, docs: new Int32Array(0), corrections: {}, missing: [], everyWord: true };
+  }
+  const wanted = chosen(data, state);
+  fillFilters(form, state, data, facetCounts(data, wanted, pool));
+  const docs = Int32Array.from(pool.filter((doc) => passes(data, wanted, doc)));
+  const shownOutcome = { ...outcome, docs };
   list.replaceChildren();
+  notes.replaceChildren();
   more.hidden = true;
-  if (!words.length && !FILTERS.some((n) => state[n])) {
+  if (!outcome.query.words.length && !hasFilters) {
     status.textContent = "Type some words, or choose a topic, year or organization.";
     return;
   }
-  status.textContent = `${count} paper${count === 1 ? "" : "s"} found.`;
-  let shown = 0;
+  notes.replaceChildren(...notices(outcome, () => {
+    form.dataset.paLiteral = "1";
+    pageSearch(root);
+  }));
+  const count = docs.length;
+  let at = 0;
   const showMore = async () => {
-    const items = await loadItems(docs, words, terms, shown, shown + PAGE_SIZE, shown === 0 && words.length > 0);
+    let items, checked;
+    if (at === 0 && outcome.query.words.length) {
+      ({ items, checked } = await arranged(shownOutcome, PAGE_SIZE));
+      at = outcome.query.phrases.length ? checked : Math.min(PAGE_SIZE, count);
+      if (outcome.query.phrases.length) {
+        status.textContent =
+          checked < count
+            ? `${items.length} with the phrase among the best ${checked} of ${count} papers holding its words.`
+            : `${items.length} paper${items.length === 1 ? "" : "s"} found.`;
+      }
+    } else {
+      const slice = Array.from(docs.subarray(at, at + PAGE_SIZE));
+      at += slice.length;
+      items = await documents(slice);
+      if (outcome.query.phrases.length) {
+        items = items.filter(({ data }) =>
+          holdsPhrases(outcome.query.phrases, String(data.title || ""), String(data.abstract || "")),
+        );
+      }
+    }
     if (seq !== pageSeq) return;
-    for (const item of items) list.append(resultNode("li", item));
-    shown += items.length;
-    more.hidden = shown >= count;
-    root.dataset.paShown = String(shown);
-    window.dispatchEvent(new CustomEvent("pa-search:page-results", { detail: { count, shown } }));
+    const names = data.topicNames;
+    for (const item of items) list.append(resultNode("li", item, outcome, names));
+    more.hidden = at >= count;
+    root.dataset.paShown = String(list.childElementCount);
+    window.dispatchEvent(new CustomEvent("pa-search:page-results", { detail: { count, shown: list.childElementCount } }));
     scheduleIdTable(true);
   };
+  status.textContent = `${count} paper${count === 1 ? "" : "s"} found.`;
   more.onclick = showMore;
   await showMore();
 }
@@ -793,25 +685,39 @@ async function initSearchPage() {
   form.dataset.paReady = "true";
   const root = form.parentElement;
   const state = pageState();
-  for (const field of form.querySelectorAll("[data-pa-field]")) field.value = state[field.dataset.paField] || "";
-  try {
-    await fillFilters(form, state);
-  } catch (error) {
-    root.querySelector("[data-pa-status]").textContent = "Search is unavailable: the index could not be loaded.";
-    return;
+  if (state.literal) form.dataset.paLiteral = "1";
+  for (const field of form.querySelectorAll("[data-pa-field]")) {
+    if (field.tagName === "SELECT" && state[field.dataset.paField]) {
+      const option = el("option", "", state[field.dataset.paField]);
+      option.value = state[field.dataset.paField];
+      field.append(option);
+    }
+    field.value = state[field.dataset.paField] || "";
   }
+  meta()
+    .then((info) => labelFields(form, info.fields))
+    .catch(() => {});
   let timer = 0;
   form.addEventListener("input", (event) => {
     clearTimeout(timer);
     scheduleIdTable();
+    if (event.target.dataset.paField === "q") delete form.dataset.paLiteral;
     timer = setTimeout(() => pageSearch(root), event.target.tagName === "SELECT" ? 0 : DEBOUNCE_MS);
   });
-  form.addEventListener("change", () => pageSearch(root));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     pageSearch(root);
   });
   await pageSearch(root);
+}
+
+// The box's label names only the fields some paper holds text in (meta.json: fields).
+function labelFields(form, fields) {
+  const label = form.querySelector("label[for]");
+  if (!label || !Array.isArray(fields) || !fields.length) return;
+  const names = fields.map((f) => FIELD_NAMES[f]).filter(Boolean);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names[0];
+  label.textContent = `Words in the ${list}`;
 }
 
 // ------------------------------------------------------------------ wiring
@@ -828,14 +734,21 @@ document.addEventListener("focusin", (event) => {
   }
 });
 document.addEventListener("keydown", onHeaderKey);
+document.addEventListener("keydown", onShortcut, true);
 document.addEventListener("click", (event) => {
   for (const form of document.querySelectorAll("[data-pa-search]")) {
     if (!form.contains(event.target)) closeHeader(headerParts(form));
     else if (event.target.closest && event.target.closest(".pa-result__link, .pa-search__all")) closeHeader(headerParts(form));
   }
 });
+document.addEventListener("click", (event) => {
+  // a click anywhere on a header result follows its title link
+  const option = event.target.closest && event.target.closest("[data-pa-search-results] [role=option]");
+  if (option && !event.target.closest("a")) option.querySelector(".pa-result__link")?.click();
+});
 
 function onPage() {
+  addStyle();
   for (const form of document.querySelectorAll("[data-pa-search]")) closeHeader(headerParts(form));
   initSearchPage();
 }
