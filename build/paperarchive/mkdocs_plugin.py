@@ -33,6 +33,7 @@ from mkdocs.structure.toc import get_toc
 
 from .generate import RAW_HTML_TEMPLATES
 
+SITEMAP = "sitemap.xml"  # written by sitemap.py, never by MkDocs
 _MKDOCS_LOG = logging.getLogger("mkdocs.structure.pages")  # the logger Page.render consults
 _BLANKS = re.compile(r"\n\s+")
 _VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
@@ -84,7 +85,16 @@ class ArchivePlugin(BasePlugin):
         self.raw_html: dict[str, str] = {}
         self.pages: Mapping[str, str | bytes] | None = None  # docs path -> content, set by paperarchive build
 
+    def on_config(self, config):
+        # The archive writes its sitemap itself (sitemap.py), like its feeds: the theme's template is
+        # not rendered (here) and not copied as a plain file either (on_files).
+        config.theme.static_templates.discard(SITEMAP)
+        return config
+
     def on_files(self, files: Files, config) -> Files:
+        theme_sitemap = files.get_file_from_path(SITEMAP)
+        if theme_sitemap is not None:
+            files.remove(theme_sitemap)
         if self.pages is None:
             return files
         made = [

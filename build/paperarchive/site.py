@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from . import generate, related, render
+from . import generate, related, render, sitemap
 from .progress import Progress, summary
 from .records import Paper
 
@@ -215,6 +215,7 @@ def _build_site(config: Path, papers: tuple[Paper, ...], taxonomy, site_dir: Pat
                         on_page=lambda done: bar.advance(done - bar.done))  # --strict: fails on a warning
         t2 = time.perf_counter()
         drop_unused_theme_files(staging)
+        sitemap.write_sitemap(staging, plugin.pages, mkdocs_config.site_url, ctx.newest_date)
         bar.stage("search index and extras")
         side_seconds = side.wait()
         redirects = write_redirects(staging, ctx, mkdocs_config.site_url)
