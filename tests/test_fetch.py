@@ -172,6 +172,20 @@ def test_the_saved_file_is_what_the_ingest_reads(tmp_path, api, settings):
     assert not (tmp_path / "papers").exists()  # --no-ingest
 
 
+def test_a_real_response_is_saved_as_it_came_and_reads_as_the_original(tmp_path, api, settings):
+    from conftest import FIXTURES
+
+    original = FIXTURES / "hfapi" / f"{DAY}.json"
+    api.days[DAY] = json.loads(original.read_text(encoding="utf-8"))
+    assert run(tmp_path, settings, do_ingest=False)[0] == 0
+    assert saved(tmp_path) == api.days[DAY]
+
+    def without_lines(path: Path) -> list[dict]:
+        return [{**vars(e), "line": None} for e in hfapi.read_api_file(path).entries]
+
+    assert without_lines(tmp_path / "api" / f"{DAY}.json") == without_lines(original)
+
+
 def test_a_page_that_repeats_the_previous_one_ends_the_day(tmp_path, api, settings):
     """Were ``p`` counted from 1, page 0 and page 1 would be the same: the day still ends."""
     api.days[DAY] = PAPERS[:2]
@@ -380,10 +394,11 @@ def test_an_empty_store_fetches_the_last_three_days(tmp_path):
 
 
 def test_the_newest_day_comes_from_text_listings_too(tmp_path):
-    from conftest import ROOT, ingest_into
+    from conftest import FIXTURES, ingest_into
 
-    store = ingest_into(tmp_path / "papers", sorted((ROOT / "content" / "listings").glob("*.txt")))
-    assert fetch.newest_featured_day(store) == date(2025, 12, 12)
+    listings = [FIXTURES / "listings" / name for name in ("2025-01-03-new-year.txt", "2025-11-25-standard.txt")]
+    store = ingest_into(tmp_path / "papers", listings)
+    assert fetch.newest_featured_day(store) == date(2025, 11, 25)
 
 
 @pytest.mark.parametrize(
