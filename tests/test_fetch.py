@@ -186,6 +186,15 @@ def test_a_real_response_is_saved_as_it_came_and_reads_as_the_original(tmp_path,
     assert without_lines(tmp_path / "api" / f"{DAY}.json") == without_lines(original)
 
 
+def test_a_lone_surrogate_in_a_title_is_saved_escaped_and_ingested(tmp_path, api, settings):
+    api.script[(DAY, 0)] = [(200, {}, json.dumps([paper("2511.40001", "Broken \ud800 title and caf\u00e9")]).encode())]
+    status, out, err = run(tmp_path, settings)
+    assert status == 0, err
+    text = (tmp_path / "api" / f"{DAY}.json").read_text(encoding="ascii")
+    assert "Broken \\ud800 title and caf\\u00e9" in text
+    assert [p.title for p in stored(tmp_path).values()] == ["Broken \ufffd title and caf\u00e9"]
+
+
 def test_a_page_that_repeats_the_previous_one_ends_the_day(tmp_path, api, settings):
     """Were ``p`` counted from 1, page 0 and page 1 would be the same: the day still ends."""
     api.days[DAY] = PAPERS[:2]

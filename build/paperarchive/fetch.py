@@ -228,8 +228,17 @@ def save_day(path: Path, papers: list[dict]) -> tuple[bool, int]:
     merged = merged_capture(previous, papers) if previous is not None else papers
     if merged == previous:
         return False, len(merged)
-    write_atomically(path, (json.dumps(merged, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_atomically(path, day_file_bytes(merged))
     return True, len(merged)
+
+
+def day_file_bytes(papers: list[dict]) -> bytes:
+    """The day's file: UTF-8 JSON; escaped (\\uXXXX) only when a text holds a lone surrogate, which
+    JSON can carry (``"\\ud800"``) but UTF-8 cannot."""
+    try:
+        return (json.dumps(papers, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(papers, ensure_ascii=True, indent=1) + "\n").encode("ascii")
 
 
 def merged_capture(previous: list[dict], latest: list[dict]) -> list[dict]:
