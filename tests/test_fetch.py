@@ -190,6 +190,7 @@ def test_a_lone_surrogate_in_a_title_is_saved_escaped_and_ingested(tmp_path, api
     api.script[(DAY, 0)] = [(200, {}, json.dumps([paper("2511.40001", "Broken \ud800 title and caf\u00e9")]).encode())]
     status, out, err = run(tmp_path, settings)
     assert status == 0, err
+    assert out == "added 1, updated 0, unchanged 0, problems 0\n"
     text = (tmp_path / "api" / f"{DAY}.json").read_text(encoding="ascii")
     assert "Broken \\ud800 title and caf\\u00e9" in text
     assert [p.title for p in stored(tmp_path).values()] == ["Broken \ufffd title and caf\u00e9"]
