@@ -131,8 +131,8 @@ def test_update_workflow_fetches_daily_commits_changes_only_and_publishes():
     assert ".venv/bin/paperarchive fetch" in runs[1]
     commit = next(s for s in fetch_job["steps"] if s.get("id") == "commit")["run"]
     assert "git add content/" in commit and "git diff --cached --quiet" in commit
-    assert commit.index("git diff --cached --quiet") < commit.index("commit -q")
-    assert 'user.name="github-actions[bot]"' in commit
+    assert commit.index("git diff --cached --quiet") < commit.index("git commit")
+    assert 'git config user.name "github-actions[bot]"' in commit
     assert publish["uses"] == "./.github/workflows/pages.yml"
     assert publish["needs"] == "fetch" and "needs.fetch.outputs.changed == 'true'" in publish["if"]
     assert publish["with"]["ref"] == "${{ needs.fetch.outputs.sha }}"
