@@ -122,11 +122,11 @@ def days_to_fetch(day: str | None, since: str | None, until: str | None, store: 
         if until is not None:
             raise ValueError("--until goes with --since, not with --date")
         return [_parse_day("--date", day)]
-    start, end = default_range(newest_featured_day(store), today)
     if since is not None:
         start = _parse_day("--since", since)
-    if until is not None:
-        end = _parse_day("--until", until)
+    else:
+        start = default_range(newest_featured_day(store), today)[0]
+    end = _parse_day("--until", until) if until is not None else today
     if start > end:
         raise ValueError(f"the range starts after it ends: {start.isoformat()} > {end.isoformat()}")
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
