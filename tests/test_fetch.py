@@ -7,6 +7,7 @@ waits go to a list instead of sleeping, so no test waits out a backoff.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import threading
@@ -124,8 +125,13 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def settings(api, waits) -> fetch.Settings:
-    return fetch.Settings(api_url=api.url, connect_timeout=2, read_timeout=0.3, attempts=3, backoff=1,
+    """Timeouts long enough that a loaded machine never trips them, but for the hang tests' (``short``)."""
+    return fetch.Settings(api_url=api.url, connect_timeout=10, read_timeout=10, attempts=3, backoff=1,
                           page_size=2, sleep=waits.append)
+
+
+def short(settings: fetch.Settings) -> fetch.Settings:
+    return dataclasses.replace(settings, read_timeout=1.0)
 
 
 def run(tmp_path: Path, settings: fetch.Settings, *, day: str | None = DAY, since: str | None = None,
@@ -258,17 +264,17 @@ def test_a_hung_connection_times_out_and_is_retried(tmp_path, api, settings, wai
     api.days["2025-11-20"] = PAPERS[:1]
     api.days[DAY] = PAPERS[1:2]
     api.script[(DAY, 0)] = [("hang",)] * 3
-    status, _out, err = run(tmp_path, settings, day=None, since="2025-11-20", until=DAY)
+    status, _out, err = run(tmp_path, short(settings), day=None, since="2025-11-20", until=DAY)
     assert status == 1
     url = f"{api.url}/api/daily_papers?date={DAY}&limit=2&p=0"
-    assert f"{DAY}: failed: {url}: no data for 0.3 s (gave up after 3 attempts)" in err.splitlines()
+    assert f"{DAY}: failed: {url}: no data for 1 s (gave up after 3 attempts)" in err.splitlines()
     assert (tmp_path / "api" / "2025-11-20.json").exists()
 
 
 def test_one_hang_then_an_answer_saves_the_day(tmp_path, api, settings, waits):
     api.days[DAY] = PAPERS[:1]
     api.script[(DAY, 0)] = [("hang",)]
-    assert run(tmp_path, settings)[0] == 0
+    assert run(tmp_path, short(settings))[0] == 0
     assert waits == [1.0]
 
 
