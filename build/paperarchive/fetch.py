@@ -1,7 +1,8 @@
 """`paperarchive fetch`: save Hugging Face ``api/daily_papers`` days into content/api/, then ingest them.
 
 One request per page: ``GET {api_url}/api/daily_papers?date=YYYY-MM-DD&limit=N&p=K`` (``p``
-counts pages from 0), until a page is short or brings no paper not seen already. A day is saved
+counts pages from 0; the endpoint honours a ``limit`` up to 100), until a page is short or brings
+no paper not seen already (were ``p`` counted from 1, pages 0 and 1 would be the same). A day is saved
 as ``content/api/YYYY-MM-DD.json``: a JSON list of the endpoint's paper objects, the shape
 hfapi.read_api_file reads. The file is written atomically and only when its content changed; a
 later capture keeps the papers the earlier one had and the new one lacks, so nothing saved is
