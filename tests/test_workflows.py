@@ -215,3 +215,51 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
     done = run_actionlint(broken)
     assert done.returncode == 1
     assert "pyhton-version" in done.stdout
+
+
+def test_update_commit_step_commits_and_pushes_changes_only(tmp_path):
+    """The commit step's script, run in a clone of a local repository: a change is committed by the bot
+    and pushed, rebased onto a push made meanwhile; with nothing new, nothing is committed."""
+    script = next(s for s in load(UPDATE)["jobs"]["fetch"]["steps"] if s.get("id") == "commit")["run"]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "GITHUB_REF_NAME": "main",
+           "GIT_AUTHOR_NAME": "someone", "GIT_AUTHOR_EMAIL": "someone@example.org",
+           "GIT_COMMITTER_NAME": "someone", "GIT_COMMITTER_EMAIL": "someone@example.org"}
+
+    def git(*args, cwd):
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+    def commit_step(outputs):
+        run_env = {k: v for k, v in env.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+        done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=work, capture_output=True, text=True,
+                              env={**run_env, "GITHUB_OUTPUT": str(outputs)}, timeout=60, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+    origin, work, other = tmp_path / "origin.git", tmp_path / "work", tmp_path / "other"
+    git("init", "-q", "--bare", "-b", "main", str(origin), cwd=tmp_path)
+    git("clone", "-q", str(origin), str(other), cwd=tmp_path)
+    (other / "content").mkdir()
+    (other / "content" / "a.yml").write_text("a\n")
+    git("add", ".", cwd=other)
+    git("commit", "-q", "-m", "start", cwd=other)
+    git("push", "-q", "origin", "HEAD:main", cwd=other)
+    git("clone", "-q", str(origin), str(work), cwd=tmp_path)
+
+    (work / "content" / "api").mkdir()
+    (work / "content" / "api" / "2025-11-21.json").write_text("[]\n")
+    (work / "notes.txt").write_text("outside content/: never committed\n")
+    (other / "README").write_text("pushed meanwhile\n")  # the rebase must carry the bot's commit onto it
+    git("add", ".", cwd=other)
+    git("commit", "-q", "-m", "meanwhile", cwd=other)
+    git("push", "-q", "origin", "HEAD:main", cwd=other)
+
+    outputs = commit_step(tmp_path / "out1")
+    assert outputs["changed"] == "true"
+    log = git("log", "--format=%an <%ae>|%s", "main", cwd=origin).splitlines()
+    assert log[0].startswith("github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|content: ")
+    assert [line.split("|")[1] for line in log[1:]] == ["meanwhile", "start"]
+    assert outputs["sha"] == git("rev-parse", "main", cwd=origin).strip()
+    assert git("show", "--name-only", "--format=", "main", cwd=origin).split() == ["content/api/2025-11-21.json"]
+
+    assert commit_step(tmp_path / "out2") == {"changed": "false"}
+    assert git("rev-parse", "main", cwd=origin).strip() == outputs["sha"]
