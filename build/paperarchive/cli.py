@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
+
 EXAMPLES = {
     "parse": "example: paperarchive parse content/listings/*.txt > records.jsonl",
     "ingest": "example: paperarchive ingest content/listings/*.txt",
@@ -14,6 +16,9 @@ EXAMPLES = {
              "example: paperarchive build && python3 -m http.server -d site",
     "serve": "example: paperarchive serve --dev-addr 127.0.0.1:8000",
     "search": 'example: paperarchive search "diffusion transformer" --json',
+    "fetch": "Default range: from the newest day already in the store (re-fetching it and the two days before it,\n"
+             "since HF adds papers and upvotes during a day) to today (UTC). HF_TOKEN, when set, is sent as a bearer token.\n\n"
+             "example: paperarchive fetch --since 2025-11-01",
 }
 
 
@@ -33,7 +38,8 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="\n".join(EXAMPLES.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "parse", "Parse listing pages and print one JSON record per paper (JSON Lines).")
     p.add_argument("files", nargs="+", type=Path, help="listing pages (plain text)")
@@ -72,6 +78,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("index", "lunr"), default="index",
                    help="index: the site's own engine and index (default); lunr: lunr.py (its query syntax: title:x, +must, -not)")
     p.set_defaults(func=_search)
+
+    p = _command(sub, "fetch", "Save Hugging Face daily_papers API days into content/api/ and ingest them.")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="fetch this one day")
+    when.add_argument("--since", metavar="YYYY-MM-DD", help="fetch from this day (to --until, default today)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="the last day to fetch (default: today, UTC)")
+    p.add_argument("--api-url", default="https://huggingface.co", help="the API's address (default: https://huggingface.co)")
+    p.add_argument("--out", type=Path, default=Path("content/api"), help="where the days are saved (default: content/api)")
+    p.add_argument("--store", type=Path, default=Path("content/papers"), help="store folder (default: content/papers)")
+    p.add_argument("--no-ingest", dest="ingest", action="store_false", help="save the days without ingesting them")
+    p.set_defaults(func=_fetch)
     return parser
 
 
@@ -117,8 +134,19 @@ def _search(args) -> int:
                                  engine=args.engine, literal=args.literal)
 
 
+def _fetch(args) -> int:
+    from . import fetch
+
+    return fetch.fetch_command(args.date, args.since, args.until, api_url=args.api_url, out=args.out,
+                               store=args.store, ingest=args.ingest)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     return args.func(args)
 
 

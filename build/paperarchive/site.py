@@ -41,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Self, TextIO
 
-from . import cache, outputs, processes, related, rendering
+from . import cache, outputs, processes, related, rendering, sitemap
 from .pages import site_pages, write_pages
 from .progress import Progress, summary
 from .records import Paper
@@ -208,6 +208,8 @@ def build_site(
                                  on_page=lambda done: bar.advance(done - bar.done), err=err)
             t2 = time.perf_counter()
             rendering.drop_unused_theme_files(staging)
+            epoch = site_epoch(ctx.papers)  # the newest plausible date: one paper dated 2999 moves nothing
+            sitemap.write_sitemap(staging, pages, mkdocs_config.site_url, datetime.fromtimestamp(epoch, UTC).date() if epoch else None)
             bar.stage("search index and extras")
             side_seconds = side.wait()
             redirects = outputs.write_redirects(staging, ctx)

@@ -39,6 +39,7 @@ from ..pages import RAW_HTML_TEMPLATES
 from . import audit
 from .parallel import PageShares
 
+SITEMAP = "sitemap.xml"  # written by sitemap.py, never by MkDocs
 _MKDOCS_LOG = logging.getLogger("mkdocs.structure.pages")  # the logger Page.render consults
 _BLANKS = re.compile(r"\n\s+")
 _VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
@@ -93,9 +94,18 @@ class ArchivePlugin(BasePlugin):
         self.site_dir_ready: Callable[[], None] | None = None  # called once MkDocs has cleaned site_dir
         self.shortcuts = audit.supported()
 
+    def on_config(self, config):
+        # The archive writes its sitemap itself (sitemap.py), like its feeds: the theme's template is
+        # not rendered (here) and not copied as a plain file either (on_files).
+        config.theme.static_templates.discard(SITEMAP)
+        return config
+
     def on_files(self, files: Files, config) -> Files:
         if self.site_dir_ready is not None:
             self.site_dir_ready()
+        theme_sitemap = files.get_file_from_path(SITEMAP)
+        if theme_sitemap is not None:
+            files.remove(theme_sitemap)
         if self.pages is None:
             return files
         made = [
