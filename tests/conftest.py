@@ -13,6 +13,21 @@ CORPUS = SHARED / "corpus" / "hf-daily"
 SEEDS = SHARED / "seeds"
 
 
+# Markers follow from what a test uses: `-m "not browser"` leaves out every test that opens Chromium,
+# `-m corpus` runs every test that reads ../shared, without a decorator to forget on each.
+BROWSER_FIXTURES = frozenset({"browser"})
+CORPUS_FIXTURES = frozenset({"corpus"})
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & CORPUS_FIXTURES:
+            item.add_marker(pytest.mark.corpus)
+
+
 def require_shared(path: Path = SHARED) -> Path:
     """Skip the calling test, with the reason, when ../shared (CI's real data) is not beside the repo."""
     if not path.exists():

@@ -31,7 +31,6 @@ def _load_hostile_fixture():
 
 hostile_fixture = _load_hostile_fixture()
 
-pytestmark = pytest.mark.browser
 
 # The search UI's published hooks (build/paperarchive/theme/partials/search.html, archive-search.js).
 SEARCH_INPUT = "[data-pa-search] [data-pa-search-input]"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from goldenfiles import check_golden_file
 from paperarchive.feeds import (
     FEED_SIZE,
     Channel,
@@ -68,11 +68,7 @@ FIXTURE = [
 
 
 def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
-    assert text == path.read_bytes().decode("utf-8")
+    check_golden_file(GOLDEN / name, text.encode("utf-8"))
 
 
 def test_items_are_newest_by_published_then_first_seen_then_id():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, SEEDS, require_shared
+from goldenfiles import check_golden_file, updating
 from paperarchive.parse import (
     listing_date_from_name,
     parse_text,
@@ -54,7 +55,7 @@ def messages(path: Path, listed_on: date | None = None) -> list[str]:
 
 def test_every_layout_has_a_golden_file():
     assert len(LAYOUTS) >= 7
-    if os.environ.get("UPDATE_GOLDEN"):
+    if updating():
         return
     expected = {f"{Path(name).stem}{suffix}" for name in LAYOUTS for suffix in (".jsonl", ".err")}
     assert {path.name for path in GOLDEN.iterdir()} == expected
@@ -65,12 +66,8 @@ def test_layout_golden(name):
     status, out, err = run_parse([relative(LISTINGS / name)])
     stem = Path(name).stem
     golden_out, golden_err = GOLDEN / f"{stem}.jsonl", GOLDEN / f"{stem}.err"
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        golden_out.write_text(out, encoding="utf-8")
-        golden_err.write_text(err, encoding="utf-8")
-    assert out == golden_out.read_text(encoding="utf-8")
-    assert err == golden_err.read_text(encoding="utf-8")
+    check_golden_file(golden_out, out.encode("utf-8"))
+    check_golden_file(golden_err, err.encode("utf-8"))
     assert status == (1 if err else 0)
     for line in out.splitlines():
         record = json.loads(line)

@@ -5,13 +5,13 @@ Regenerate the golden files with: UPDATE_GOLDEN=1 python3 -m pytest tests/test_p
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperarchive.plots import (
@@ -30,11 +30,7 @@ DAYS = {date(2025, 11, 20): 17, date(2025, 11, 19): 4, date(2025, 11, 18): 1, da
 
 
 def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert text == path.read_bytes().decode("utf-8")
+    check_golden_file(GOLDEN / name, text.encode("utf-8"))
 
 
 def _cells(svg: str) -> dict[str, ET.Element]:

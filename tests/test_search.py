@@ -10,44 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperarchive import search
 from paperarchive.records import Paper, slug_for_title
-
-QUERY_TABLE = Path(__file__).resolve().parent / "search_queries.yml"
-
-
-def load_table() -> dict:
-    return yaml.load(QUERY_TABLE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-
-
-def table_papers() -> tuple[list[Paper], dict[str, tuple[str, ...]]]:
-    papers, topics = [], {}
-    for row in load_table()["papers"]:
-        papers.append(
-            Paper(
-                id=row["id"],
-                title=row["title"],
-                abstract=row["abstract"],
-                published=row["published"],
-                organization=row["organization"] or None,
-                authors=tuple(row["authors"]),
-            )
-        )
-        topics[row["id"]] = tuple(row["topics"])
-    return papers, topics
-
-
-TABLE = load_table()
-
-
-def check_ordering_rule(query: str, titles: list[str]) -> None:
-    """Every result whose title holds all query words comes before every result that does not."""
-    words = search.query_words(query)
-    holds = [search.title_holds_all(words, title) for title in titles]
-    assert holds == sorted(holds, reverse=True), (query, list(zip(titles, holds)))
+from searchtable import TABLE, check_row, table_papers
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +23,6 @@ def lunr_setup(tmp_path_factory):
     records = search.search_records(papers, topics)
     index = search.cached_lunr_index(records, tmp_path_factory.mktemp("cache"))
     return index, records
-
-
-def check_row(row: dict, ids: list[str], titles: list[str], corrections: dict, missing: list[str]) -> None:
-    """One row of the query table against what a search returned and told."""
-    for expected in row["returns"]:
-        assert expected in ids, (row["query"], ids)
-    if row.get("only"):
-        assert sorted(ids) == sorted(row["returns"]), (row["query"], ids)
-    if "first" in row:
-        assert ids[0] == row["first"], (row["query"], ids)
-    assert {word: terms[0] for word, terms in corrections.items()} == row.get("corrected", {}), row["query"]
-    assert list(missing) == row.get("missing", []), row["query"]
-    check_ordering_rule(row["query"], titles)
 
 
 @pytest.mark.parametrize("row", TABLE["queries"], ids=[row["query"] for row in TABLE["queries"]])

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from browser import open_tab, serve_site
-from paperarchive import search, search_engine
+from paperarchive import search, search_engine, site
 from paperarchive.records import Paper
+from searchtable import TABLE, check_ordering_rule, check_row, table_papers
 from sitefixtures import make_context
-from test_search import TABLE, check_ordering_rule, check_row, table_papers
 
-pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_ID = "img-src-x-onerror-alert-1-robust-parsing"
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> Robust Parsing"
@@ -25,7 +24,6 @@ HOSTILE_TITLE = "<img src=x onerror=alert(1)> Robust Parsing"
 
 def build(papers, tmp: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
     """The real site (mkdocs.yml, the theme, site.build_site) for these papers; its site dir and topics."""
-    site = pytest.importorskip("paperarchive.site")
     config = ROOT / "mkdocs.yml"
     taxonomy = site.load_taxonomy_for(config)
     topics = make_context(papers, taxonomy).topic_names_of()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperarchive.merge import merge
@@ -152,10 +153,7 @@ def test_dump_is_the_golden_file():
         former_titles=("Sparse Experts",),
     )
     text = dump_paper_yaml(paper)
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(text, "utf-8")
-    assert text == GOLDEN.read_text("utf-8")
+    check_golden_file(GOLDEN, text.encode("utf-8"))
     assert load_paper_yaml(text) == paper
 
 
