@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 from conftest import MKDOCS_YML
-from paperarchive import cache, records, related, site, topics
+from paperarchive import cache, related, site, topics
+from paperarchive import store as paper_store
 
 
 def test_a_value_is_read_back_only_under_its_key(tmp_path, monkeypatch):
@@ -42,7 +43,7 @@ def test_none_turns_caching_off(monkeypatch, tmp_path):
 
 
 def test_a_build_writes_every_cache_in_the_cache_folder_and_none_with_caching_off(seed_store, tmp_path, monkeypatch):
-    for module in (records, related, topics):  # the seeds are small: cache them anyway
+    for module in (paper_store, related, topics):  # the seeds are small: cache them anyway
         monkeypatch.setattr(module, "CACHE_MIN_PAPERS", 1)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
     monkeypatch.setenv("PAPERARCHIVE_CACHE_DIR", str(tmp_path / "cache"))

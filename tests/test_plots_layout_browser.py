@@ -51,11 +51,11 @@ def _chart_pages(seed_site) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_charts_fit_their_labels_and_stay_readable(browser, seed_url, seed_site, viewport):
-    with open_tab(browser, seed_url) as tab:
+def test_charts_fit_their_labels_and_stay_readable(browser, featured_url, featured_site, viewport):
+    with open_tab(browser, featured_url) as tab:
         tab.page.set_viewport_size(viewport)
-        for path in _chart_pages(seed_site):
-            tab.goto(seed_url + path)
+        for path in _chart_pages(featured_site):
+            tab.goto(featured_url + path)
             assert tab.page.evaluate(PAGE_OVERFLOW) <= 0, f"{path}: the page scrolls sideways"
             charts = tab.page.locator("svg.pa-plot")
             assert charts.count() >= 1, path
@@ -86,38 +86,44 @@ def test_a_one_month_chart_is_small(browser, seed_url, seed_site):
         assert facts["height"] <= 140 and facts["width"] <= 140, facts
 
 
-def test_heat_map_starts_scrolled_to_the_newest_weeks_on_a_phone(browser, seed_url):
-    with open_tab(browser, seed_url) as tab:
+def test_heat_map_starts_scrolled_to_the_newest_weeks_on_a_phone(browser, featured_url):
+    with open_tab(browser, featured_url) as tab:
         tab.page.set_viewport_size(PHONE)
-        tab.goto(seed_url)
+        tab.goto(featured_url)
         figure = tab.page.locator("figure.pa-figure:has(svg.pa-plot--calendar)")
         scroll = figure.evaluate("(f) => ({width: f.scrollWidth, client: f.clientWidth})")
         assert scroll["width"] > scroll["client"], "at 390 px the heat map scrolls inside its figure"
         # the right end (newest week) is in view: the last cell's right edge is inside the figure
-        last = tab.page.locator("svg.pa-plot--calendar rect").nth(-6)  # the newest day; then 5 legend swatches
-        cell, frame = last.bounding_box(), figure.bounding_box()
+        # cells are drawn grouped by level: the newest day is the cell with the greatest date in its title
+        cell = tab.page.locator("svg.pa-plot--calendar rect").evaluate_all("""(rects) => {
+            const dated = rects.filter((r) => /^\\d{4}-\\d\\d-\\d\\d:/.test(r.textContent));
+            const newest = dated.reduce((a, b) => (a.textContent > b.textContent ? a : b));
+            const box = newest.getBoundingClientRect();
+            return {x: box.x, width: box.width};
+        }""")
+        frame = figure.bounding_box()
         assert frame["x"] <= cell["x"] and cell["x"] + cell["width"] <= frame["x"] + frame["width"] + 0.5
 
 
-def test_a_heat_map_cell_and_a_bar_lead_to_their_day_and_month(browser, seed_url, seed_site):
-    with open_tab(browser, seed_url) as tab:
-        tab.goto(seed_url)
+def test_a_heat_map_cell_and_a_bar_lead_to_their_day_and_month(browser, featured_url, featured_site):
+    with open_tab(browser, featured_url) as tab:
+        tab.goto(featured_url)
         links = tab.page.locator("svg.pa-plot--calendar a")
         hrefs = tab.page.locator("svg.pa-plot--calendar").evaluate(CHART_FACTS)["links"]
         assert hrefs and all(re.fullmatch(r"days/\d{4}/\d\d/\d\d/|days/\d{4}-\d\d-\d\d/", h) for h in hrefs), hrefs[:3]
         for href in hrefs:  # only days that have a page are linked
-            assert (seed_site / href / "index.html").is_file(), href
+            assert (featured_site / href / "index.html").is_file(), href
         newest = links.last
-        target = urljoin(seed_url, newest.evaluate("(a) => a.href.baseVal"))
+        target = urljoin(featured_url, newest.evaluate("(a) => a.href.baseVal"))
         newest.locator("rect").click()
         tab.page.wait_for_url(target)
         assert tab.page.locator("h1").count() == 1
 
-        tab.goto(seed_url + "days/")
+        tab.goto(featured_url + "days/")
         bars = tab.page.locator("svg.pa-plot--bars a")
         month_hrefs = [bars.nth(i).evaluate("(a) => a.href.baseVal") for i in range(bars.count())]
-        assert month_hrefs and all((seed_site / "days" / h / "index.html").is_file() for h in month_hrefs)
-        target = urljoin(seed_url + "days/", month_hrefs[-1])
+        assert month_hrefs and all((featured_site / "days" / h / "index.html").is_file() for h in month_hrefs)
+        target = urljoin(featured_url + "days/", month_hrefs[-1])
         bars.last.locator("rect").click()
         tab.page.wait_for_url(target)
         assert tab.errors == []
@@ -197,6 +203,7 @@ def fork_url(tmp_path_factory, seed_store):
 
     folder = tmp_path_factory.mktemp("fork")
     config = MKDOCS_YML.read_text("utf-8")
+    config = re.sub(r"(?m)^(repo_url|repo_name): .*\n", "", config)
     config = re.sub(r"(?m)^site_name: .*$", f"site_name: {FORK_NAME}\nrepo_url: {FORK_REPO}\nrepo_name: someone/fork", config)
     config = re.sub(r"(?m)^  custom_dir: .*$", f"  custom_dir: {ROOT / 'build/paperarchive/theme'}", config)
     config = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {folder / 'docs'}", config)

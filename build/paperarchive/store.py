@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from . import processes, storefile
-from .cache import cache_dir, write_cache_file
+from . import cache, processes, storefile
+from .cache import write_cache_file
 from .merge import MergeResult
 from .records import Paper, Problem, is_valid_id
 
@@ -145,11 +145,11 @@ def load_store(folder: Path) -> Store:
                 failures[name] = _not_regular(folder / name, exc.kind)
             except OSError as exc:
                 failures[name] = Problem(os.path.join(folder, name), 1, f"cannot read store file: {exc.strerror or exc}")
-    cache = _StoreCache.open(folder, len(files))
+    parsed = _StoreCache.open(folder, len(files))
     outcomes: dict[str, tuple[Paper | None, tuple[tuple[int, str, bool], ...]]] = {}
     unknown: list[tuple[str, bytes]] = []
     for name, data in contents.items():
-        paper = cache.get(data)
+        paper = parsed.get(data)
         if paper is None:
             unknown.append((name, data))
         else:
@@ -158,8 +158,8 @@ def load_store(folder: Path) -> Store:
         outcomes[name] = outcome
         paper, problems = outcome
         if paper is not None and not problems:
-            cache.put(contents[name], paper)
-    cache.save()
+            parsed.put(contents[name], paper)
+    parsed.save()
     return _assemble(folder, sorted(set(files) | set(skipped)), outcomes, failures, skipped, contents)
 
 
@@ -322,7 +322,7 @@ class _StoreCache:
     @classmethod
     def open(cls, folder: Path, papers: int) -> _StoreCache:
         # small stores (tests, fresh archives) parse fast: no cache file for them
-        path = _cache_path(folder) if papers >= CACHE_MIN_PAPERS else None
+        path = cache.store_file(folder) if papers >= CACHE_MIN_PAPERS else None
         entries: dict[bytes, tuple] = {}
         if path is not None:
             try:
@@ -355,14 +355,6 @@ class _StoreCache:
         write_cache_file(self.path, marshal.dumps((_cache_version(), self.new)))
 
 
-def _cache_path(folder: Path) -> Path | None:
-    base = cache_dir()
-    if base is None:
-        return None
-    where = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return base / f"store-{where}.marshal"
-
-
 _CACHE_VERSION: str | None = None
 
 
@@ -370,10 +362,7 @@ def _cache_version() -> str:
     """Changes whenever the model or the file format does, so a new reader never trusts an old cache."""
     global _CACHE_VERSION
     if _CACHE_VERSION is None:
-        digest = hashlib.sha256()
-        for module in (storefile.__file__, Path(storefile.__file__).with_name("records.py")):
-            digest.update(Path(module).read_bytes())
-        _CACHE_VERSION = digest.hexdigest()[:16]
+        _CACHE_VERSION = cache.code_key(storefile.__file__, Path(storefile.__file__).with_name("records.py")).hex()
     return _CACHE_VERSION
 
 
@@ -500,13 +489,13 @@ def _drop_uncommitted(folder: Path, writes: dict[str, bytes]) -> None:
 
 def _remember_written(folder: Path, result: MergeResult, writes: dict[str, bytes]) -> None:
     """Put the files just written into the parse cache, so the next load needs no YAML parsing."""
-    cache = _StoreCache.open(folder, len(result.papers))
-    if cache.path is None:
+    parsed = _StoreCache.open(folder, len(result.papers))
+    if parsed.path is None:
         return
-    cache.new = dict(cache.old)
+    parsed.new = dict(parsed.old)
     for name, data in writes.items():
-        cache.put(data, result.papers[name[: -len(STORE_SUFFIX)]])
-    cache.save()
+        parsed.put(data, result.papers[name[: -len(STORE_SUFFIX)]])
+    parsed.save()
 
 
 def _fsync_dir(folder: Path) -> None:
