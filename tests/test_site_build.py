@@ -19,7 +19,7 @@ from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut, first_sentence
 from sitefixtures import fixture_papers, fixture_taxonomy
 
 CONFIG = ROOT / "mkdocs.yml"
-NAV = ["Home", "Days", "Topics", "About"]
+NAV = ["Home", "Days", "Topics", "Organizations", "About"]
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
