@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -28,22 +28,16 @@ from paperarchive.feeds import (
     topic_channel,
 )
 from paperarchive.records import Paper, Source
+from paperarchive.sitemodel import SiteIdentity
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "extras"
 FEEDS = {"rss": rss_feed, "atom": atom_feed, "json": json_feed}
 SITE = "https://example.org/paperarchive/"
 
 
-@dataclass(frozen=True)
-class Identity:
-    """The shape of the site model's identity (mkdocs.yml), as feeds.SiteIdentity describes it."""
-
-    name: str
-    description: str = ""
-    author: str = ""
-    repo_url: str = ""
-    copyright: str = ""
-    site_url: str | None = SITE
+def Identity(**fields) -> SiteIdentity:  # noqa: N802  (reads as the record it makes)
+    """The site model's identity (mkdocs.yml), at the test site's address unless told otherwise."""
+    return SiteIdentity(**{"site_url": SITE, **fields})
 
 
 IDENTITY = Identity(name="paperarchive", description="Hugging Face Daily Papers, archived.")

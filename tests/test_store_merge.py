@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import random
-import re
 from datetime import date
 
-from hypothesis import given
-from hypothesis import strategies as st
 from paperarchive.merge import ABSTRACT_MATCH_MIN, abstracts_disagree, merge
 from paperarchive.records import Entry, Source, links_in
 from paperarchive.records import slug_for_title as slug
@@ -358,26 +355,6 @@ def test_many_titles_sharing_their_slug_get_numbered_ids_in_order():
 # --- the links of a paper ------------------------------------------------------------------------------
 
 
-def _links_by_rescanning(text: str) -> tuple[str, ...]:
-    """links_in's rule, recounting the brackets at every step (the definition; quadratic)."""
-    found: list[str] = []
-    for match in re.finditer(r"https?://[^\s<>\"'`]+", text):
-        url = match.group(0)
-        while url and url[-1] in ".,;:!?)]}>'\"*_":
-            opener = {")": "(", "]": "[", "}": "{"}.get(url[-1])
-            if opener and url.count(opener) >= url.count(url[-1]):
-                break
-            url = url[:-1]
-        url = url.replace("{", "").replace("}", "")
-        if len(url) > len("https://") and url not in found:
-            found.append(url)
-    return tuple(found)
-
-
-@given(st.lists(st.sampled_from(["https://", "http://x.org/", "a", "(", ")", "[", "]", "{", "}", ".", ",", "!", " ",
-                                 "_", "*", "'", ">", "https://x.org/"]), max_size=30).map("".join))
-def test_links_are_cleaned_as_defined(text):
-    assert links_in(text) == _links_by_rescanning(text)
 
 
 def test_a_url_followed_by_many_brackets_costs_linear_time():
