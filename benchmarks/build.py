@@ -259,7 +259,7 @@ def measure_budget(listings: Path, work: Path, rounds: int, compare: Path | None
         lines.append(f"{key:16} {fmt_runs(values)}   CPU {fmt_runs(cpu[key])}")
     for name, _root in builds:
         for kind in ("cold", "warm"):
-            ratios = [b / m for b, m in zip(rows[f"{name} {kind}"], rows[f"bare {kind}"])]
+            ratios = [b / m for b, m in zip(rows[f"{name} {kind}"], rows[f"bare {kind}"], strict=False)]
             lines.append(f"ratio {name} / bare, {kind}: {min(ratios):.3f}-{max(ratios):.3f} "
                          f"(per round: {', '.join(f'{r:.3f}' for r in ratios)}; budget cold <= {BUDGET['ratio']}, warm < 1)")
     lines += [f"  {key}: {text}" for key, text in summaries.items()]
@@ -309,9 +309,9 @@ def measure_related(sizes: list[str], work: Path) -> list[str]:
     for size in sizes:
         if (size, "exact") in results:
             exact, found = np.load(work / f"{size}-exact.npy"), np.load(work / f"{size}-candidates.npy")
-            shared = sum(len(set(a[a >= 0]) & set(b[b >= 0])) for a, b in zip(exact, found))
+            shared = sum(len(set(a[a >= 0]) & set(b[b >= 0])) for a, b in zip(exact, found, strict=False))
             total = int((exact >= 0).sum())
-            same = float(np.mean([(a == b).all() for a, b in zip(exact, found)]))
+            same = float(np.mean([(a == b).all() for a, b in zip(exact, found, strict=False)]))
             lines.append(f"{size:>7} agreement with the exact top 5: {100 * shared / max(1, total):.1f} % of neighbours, "
                          f"{100 * same:.1f} % of lists identical (order included)")
     candidate_rows = [(results[s, "candidates"]["papers"], results[s, "candidates"]["seconds"])
@@ -370,7 +370,8 @@ def report_size(label: str, ing: dict, built: dict, bare: dict | None, sizes: di
             f"  again, over its old site     {fmt_runs(bare['again'])}   (MkDocs deletes the old site first)",
             (f"  ratio build / bare, cold     {b / m:7.3f}     budget <= {BUDGET['ratio']}   {verdict(b / m <= BUDGET['ratio'])}"
             "   (both into an empty folder)"),
-            (f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   {verdict(w / m2 <= BUDGET['ratio'])}"
+            (f"  ratio build / bare, warm     {w / m2:7.3f}     budget <= {BUDGET['ratio']}   "
+             f"{verdict(w / m2 <= BUDGET['ratio'])}"
             "   (both replacing their old site)"),
             (f"  our own work, one process    {statistics.median(built['serial']) - m2:7.2f} s"
             "   (a rebuild in one process minus the bare rebuild: what the pipeline adds on one core)"),

@@ -82,8 +82,8 @@ def main() -> int:
 
         seconds_esc, _ = best_of(args.repeat, lambda: [esc(p.abstract) for p in ctx.papers])
         seconds, shown = best_of(args.repeat, lambda: [mathtext.abstract_html(p.abstract) for p in ctx.papers])
-        added = [len(h.encode()) - len(esc(p.abstract).encode()) for p, h in zip(ctx.papers, shown)]
-        with_math = [a for a, h in zip(added, shown) if "<math>" in h]
+        added = [len(h.encode()) - len(esc(p.abstract).encode()) for p, h in zip(ctx.papers, shown, strict=False)]
+        with_math = [a for a, h in zip(added, shown, strict=False) if "<math>" in h]
         spans_count = sum(h.count("<math>") for h in shown)
         print(f"MathML abstracts: {seconds * 1000:.0f} ms (escaping alone {seconds_esc * 1000:.0f} ms); "
               f"{len(with_math):,} abstracts with math ({spans_count:,} spans), "

@@ -99,7 +99,7 @@ def compare(results: dict, expected: dict[str, list[dict]]) -> tuple[int, int, c
         if len(got) != len(records):
             per_field["paper count"] += 1
             examples.append(f"{name}: {len(got)} papers parsed, {len(records)} expected")
-        for parsed, truth in zip(got, records):
+        for parsed, truth in zip(got, records, strict=False):
             wrong = [field for field in COMPARED if parsed[field] != truth[field]]
             if not wrong:
                 right += 1

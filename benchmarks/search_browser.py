@@ -34,7 +34,8 @@ Archives: the 9,877 real papers of ../shared/corpus/hf-daily (topics from conten
 topics stage is present), and a deterministic synthetic archive (default 50,000 papers) recombining
 corpus titles and sentences. The archive engine's page is a real page of the built site (mkdocs.yml
 and the theme, a handful of papers) whose search-index/ is replaced by the N-paper index written by
-search.write_index, beside the N papers' api/papers/*.json documents; Material's is a bare MkDocs + Material site of N paper pages with its search
+search.write_index, beside the N papers' api/papers/*.json documents; Material's is a bare MkDocs +
+Material site of N paper pages with its search
 plugin on (built by `mkdocs build`, so only at --material-sizes; its in-browser index build makes
 larger sizes impractical).
 
@@ -113,7 +114,7 @@ def real_papers(rows: list[dict]) -> list[Paper]:
             published=date.fromisoformat(row["published"]) if row["published"] else None,
             organization=row["organization"],
         )
-        for pid, row in zip(ids, rows)
+        for pid, row in zip(ids, rows, strict=False)
     ]
 
 
@@ -133,7 +134,7 @@ def synthetic_papers(rows: list[dict], count: int, seed: int = 20250101) -> list
     titles, papers = [], []
     for _ in range(count):
         titles.append(f"{rng.choice(heads)}: {rng.choice(tails)}" if rng.random() < 0.7 else rng.choice(tails))
-    for pid, title in zip(unique_ids(titles), titles):
+    for pid, title in zip(unique_ids(titles), titles, strict=False):
         abstract = " ".join(rng.choice(sentences) for _ in range(rng.randint(5, 10)))
         papers.append(
             Paper(

@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     made = [e for entries in listings.values() for e in entries]
     real = real_entries()
     for field in ("title", "abstract"):
-        mean = lambda entries: sum(len(getattr(e, field)) for e in entries) / len(entries)
+        mean = lambda entries, field=field: sum(len(getattr(e, field)) for e in entries) / len(entries)
         print(f"  mean {field} length {mean(made):7.1f} characters (the real papers: {mean(real):.1f})")
     return 0
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
 from paperarchive import search
 from paperarchive.records import Paper
 
@@ -40,7 +41,7 @@ def check_ordering_rule(query: str, titles: list[str]) -> None:
     """Every result whose title holds all query words comes before every result that does not."""
     words = search.query_words(query)
     holds = [search.title_holds_all(words, title) for title in titles]
-    assert holds == sorted(holds, reverse=True), (query, list(zip(titles, holds)))
+    assert holds == sorted(holds, reverse=True), (query, list(zip(titles, holds, strict=False)))
 
 
 def check_row(row: dict, ids: list[str], titles: list[str], corrections: dict, missing: list[str]) -> None:

@@ -4,6 +4,7 @@ that builds a SiteContext with every input given, as the build does."""
 from __future__ import annotations
 
 import yaml
+
 from conftest import FIXTURES
 from paperarchive import related, topics
 from paperarchive.records import Paper

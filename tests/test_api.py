@@ -10,9 +10,10 @@ import os
 from datetime import date
 from pathlib import Path
 
-from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from goldenfiles import check_golden_file
 from paperarchive.api import (
     day_document,
     encode_json,

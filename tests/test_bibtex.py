@@ -9,10 +9,11 @@ from datetime import date
 
 import pybtex.database
 import pytest
-from bibreaders import read_bibtexparser, read_pybtex
-from conftest import ROOT, ingest_into
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from bibreaders import read_bibtexparser, read_pybtex
+from conftest import ROOT, ingest_into
 from paperarchive import bibtex, site
 from paperarchive.records import Paper
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from paperarchive import __version__, cli
 
 COMMANDS = ("fetch", "parse", "ingest", "generate", "build", "serve", "search")

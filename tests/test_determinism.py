@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import MKDOCS_YML, build_into
 from paperarchive import site
 from paperarchive.foldersync import SYNC_MANIFEST

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from browser import open_tab
 from conftest import HOSTILE
 from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut

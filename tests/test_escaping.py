@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from paperarchive.escaping import href, safe_url, yaml_string
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+
 from bibreaders import read_bibtexparser, read_pybtex
 from conftest import ROOT
 from paperarchive import site

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+
 from goldenfiles import check_golden_file
 from paperarchive.feeds import (
     FEED_SIZE,

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from paperarchive import cli, fetch, hfapi, ingest
 from paperarchive.store import load_store
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from goldenfiles import check_golden_file, check_golden_tree
 
 

@@ -10,9 +10,10 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import FIXTURES
 from paperarchive import headtags
 from paperarchive.records import Paper
 

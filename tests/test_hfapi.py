@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, SHARED, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import FIXTURES, SHARED, require_shared
 from paperarchive.hfapi import REFUSAL, looks_like_api_json, read_api_file
 from paperarchive.records import Entry, Problem
 

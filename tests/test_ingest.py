@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, ROOT, require_shared
 from paperarchive.ingest import ingest_files, is_api_json
 from paperarchive.records import fold_title

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from paperarchive import mathtext
 
 MATH_ELEMENTS = mathtext._ELEMENTS | {"math", "semantics", "annotation"}

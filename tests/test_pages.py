@@ -17,11 +17,12 @@ from datetime import date
 
 import markdown
 import pytest
-from conftest import CORPUS, FIXTURES, ROOT, require_shared
-from goldenfiles import check_golden_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
+
+from conftest import CORPUS, FIXTURES, ROOT, require_shared
+from goldenfiles import check_golden_tree
 from paperarchive import hfapi
 from paperarchive.pages import RAW_HTML_TEMPLATES, render_pages, write_pages
 from paperarchive.pages.paper import arxiv_urls, hugging_face_url, paper_page

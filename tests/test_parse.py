@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, ROOT, SEEDS, require_shared
 from goldenfiles import check_golden_file, updating
 from paperarchive.parse import (

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, ROOT, SEEDS, require_shared
 from paperarchive.parse import escape_controls, parse_text, print_records, read_listing
 from paperarchive.records import PARSE_FIELDS

@@ -6,6 +6,7 @@ import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from paperarchive.records import _TRAILING, _URL_RE, links_in
 
 

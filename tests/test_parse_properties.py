@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+
 from paperarchive.parse import (
     BOILERPLATE,
     is_daily_listing,
@@ -108,7 +109,7 @@ def as_a_browser_saves(text: str, roles: list[str], rnd) -> str:
         return "".join(rnd.choices(UNICODE_SPACES, k=rnd.choice((0, 0, 1, 2))))
 
     saved = []
-    for line, role in zip(lines, roles):
+    for line, role in zip(lines, roles, strict=False):
         if role == "layout":
             line = "".join(rnd.choice(UNICODE_SPACES) if ch == " " else ch for ch in line)
         elif role == "org":

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from goldenfiles import check_golden_file
 from paperarchive.plots import (
     calendar_heatmap_svg,
     monthly_bars_svg,

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
 from browser import open_tab
 
 # Per plot: how many marks of each kind, and the tooltip of each.

@@ -14,6 +14,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+
 from browser import open_tab
 
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from paperarchive.records import Paper
 from paperarchive.related import STOPWORDS, TITLE_WEIGHT, related_papers
 
@@ -148,7 +149,7 @@ def test_neighbours_have_the_best_scores_of_a_naive_float64_model(texts):
         expected = [s for s in scores if s > 1e-6][:3]
         got = [sum(w * vectors[index[o]].get(t, 0.0) for t, w in vectors[i].items()) for o in related[paper.id]]
         assert len(got) == len(expected) or all(abs(s) < 1e-5 for s in expected[len(got):])
-        for g, e in zip(got, expected):
+        for g, e in zip(got, expected, strict=False):
             assert abs(g - e) < 1e-5
 
 

@@ -12,10 +12,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS_YML
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
+
+from conftest import MKDOCS_YML
 from paperarchive import processes, rendering, site
 from paperarchive.rendering import audit, parallel
 from paperarchive.rendering import build as rendering_build

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+
 from paperarchive.pages import render_pages
 from paperarchive.records import Paper
 from paperarchive.sitemodel import PER_PAGE

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from browser import open_tab, serve_site
 from paperarchive import search, search_engine, site
 from paperarchive.records import Paper
@@ -350,7 +351,7 @@ def test_tokenizer_and_stemmer_match_python_in_the_browser(served, tab, corpus_t
              return texts.map(t => [m.tokenize(t), m.indexTerms(t)]); }""",
         [base + "assets/search/engine.js", texts],
     )
-    for text, (tokens, terms) in zip(texts, got):
+    for text, (tokens, terms) in zip(texts, got, strict=False):
         assert tokens == search.tokenize(text), text
         assert terms == search.index_terms(text), text
 
@@ -382,7 +383,7 @@ def test_title_rules_and_query_parsing_match_python_in_the_browser(served, tab):
                        p.words.map(x => [x.token, x.term, x.prefix, x.unfinished])]; }); }""",
         [base + "assets/search/engine.js", cases],
     )
-    for (query, title), (words, holds, rank, phrases, parsed_words) in zip(cases, got):
+    for (query, title), (words, holds, rank, phrases, parsed_words) in zip(cases, got, strict=False):
         parsed = search_engine.parse_query(query)
         assert words == list(parsed.title_words) == search.query_words(query.replace('"', " ")), query
         assert holds == search_engine.title_holds_all(words, title), (query, title)

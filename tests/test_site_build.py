@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT
 from paperarchive import outputs, site
 from paperarchive.pages.parts import TITLE_SHOWN_MAX, cut, first_sentence
@@ -243,6 +244,7 @@ def test_a_missing_store_is_one_clear_message(tmp_path):
 def test_skipping_the_markdown_parser_for_raw_html_pages_changes_no_byte(fixture_sites, tmp_path, monkeypatch):
     """rendering.plugin.render_empty stands in for MkDocs' own render of an empty text: same site."""
     from mkdocs.structure.pages import Page
+
     from paperarchive.rendering import plugin as mkdocs_plugin
 
     root, _reports, _errs = fixture_sites

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from conftest import ROOT
 from paperarchive.records import Paper, Source
 from paperarchive.sitemodel import SiteContext, SiteIdentity
@@ -67,6 +68,7 @@ def test_identity_comes_from_the_mkdocs_config_and_missing_values_are_empty():
 
 def test_a_forked_mkdocs_yml_names_the_site_on_the_home_page(tmp_path):
     from mkdocs.config import load_config
+
     from paperarchive.pages import render_pages
 
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(tmp_path), site_name="Lab Reading Group",

@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from goldenfiles import check_golden_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from goldenfiles import check_golden_file
 from paperarchive.merge import merge
 from paperarchive.records import Entry, Paper, Source, fold_title
 from paperarchive.store import (

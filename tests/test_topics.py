@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CORPUS, FIXTURES, ROOT, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import CORPUS, FIXTURES, ROOT, require_shared
 from paperarchive import topics as topics_module
 from paperarchive.topics import (
     ABSTRACT_CAP,
@@ -279,7 +280,7 @@ def test_unreadable_taxonomy_is_a_taxonomy_error(tmp_path):
 # --- the fast matcher agrees with the rules as documented ----------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reference_regex(pattern: str) -> re.Pattern:
     return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
 

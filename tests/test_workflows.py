@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from browser import running_in_ci
 from conftest import ROOT
 

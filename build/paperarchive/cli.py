@@ -76,7 +76,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results as JSON Lines")
     p.add_argument("--literal", action="store_true", help="no typo correction: search the words as typed")
     p.add_argument("--engine", choices=("index", "lunr"), default="index",
-                   help="index: the site's own engine and index (default); lunr: lunr.py (its query syntax: title:x, +must, -not)")
+                   help="index: the site's own engine and index (default); "
+                        "lunr: lunr.py (its query syntax: title:x, +must, -not)")
     p.set_defaults(func=_search)
 
     p = _command(sub, "fetch", "Save Hugging Face daily_papers API days into content/api/ and ingest them.")

@@ -4,7 +4,8 @@ Untrusted text (titles, abstracts, organisation and author names, URLs from abst
 Markdown as Markdown: page bodies are block-level raw HTML, which Python-Markdown stashes untouched,
 and every untrusted string in them goes through ``esc`` (HTML-escaped, line breaks and control
 characters as character references, so nothing can end the raw block or be re-read as Markdown).
-JSON-LD goes through ``script_json``. Front matter values are YAML double-quoted strings (``yaml_string``; checked against PyYAML). The theme
+JSON-LD goes through ``script_json``. Front matter values are YAML double-quoted strings (``yaml_string``;
+checked against PyYAML). The theme
 escapes ``page.title`` and the meta description (MkDocs renders templates without autoescape).
 """
 

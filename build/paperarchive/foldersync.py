@@ -94,6 +94,6 @@ def _existing_files(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def _remove_empty_dirs(root: Path) -> None:
-    for dirpath, dirs, files in os.walk(root, topdown=False):
+    for dirpath, _dirs, _files in os.walk(root, topdown=False):
         if Path(dirpath) != root and not os.listdir(dirpath):
             os.rmdir(dirpath)

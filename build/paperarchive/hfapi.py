@@ -538,7 +538,7 @@ def _located_items(text: str, values: list, key: str | None = None) -> list[_Ite
     if len(offsets) != len(values):
         offsets = [0] * len(values)
     lines = _line_numbers(text, offsets)
-    return [_Item(i, line, value) for i, (line, value) in enumerate(zip(lines, values))]
+    return [_Item(i, line, value) for i, (line, value) in enumerate(zip(lines, values, strict=False))]
 
 
 _DECODER = json.JSONDecoder(parse_int=_bounded_int)  # reads what json.loads read, huge numbers too

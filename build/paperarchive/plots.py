@@ -67,7 +67,7 @@ def monthly_bars_svg(
     values = [counts.get(month, 0) for month in months]
     if not months:
         return _empty(title)
-    summary = ", ".join(f"{month}: {value}" for month, value in zip(months, values))
+    summary = ", ".join(f"{month}: {value}" for month, value in zip(months, values, strict=False))
     count = f"{len(months)} month" if len(months) == 1 else f"{len(months)} months"
     desc = f"{_papers(sum(values))} in {count}. {summary}."
     return _bars(months, values, title, desc, link)
@@ -109,7 +109,7 @@ def calendar_heatmap_svg(
     ]
     parts.append("</g>")
     by_level: list[list[str]] = [[] for _ in LEVEL_OPACITY]
-    for index, (day, value) in enumerate(zip(days, values)):
+    for index, (day, value) in enumerate(zip(days, values, strict=False)):
         x = CAL_LEFT + (index // 7) * (CELL + GAP)
         y = CAL_TOP + (index % 7) * (CELL + GAP)
         cell = (
@@ -134,7 +134,8 @@ def _open(width: float, height: float, title: str, desc: str, kind: str) -> str:
     """The root element, with its natural size (one viewBox unit per CSS pixel) as width and height and
     as --pa-w, from which the stylesheet scales it to the page (paperarchive.css: between 80 % and 125 %)."""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
         f'height="{_n(height)}" role="img" class="pa-plot {kind}" font-size="{FONT}" '
         f'style="--pa-w:{_n(width)}px"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
     )
@@ -216,7 +217,7 @@ def _bars(months: list[str], values: list[int], title: str, desc: str, link: Lin
     for index, month in labels:
         parts.append(f'<text x="{_n(left + slot * (index + 0.5))}" y="{_n(height - 6)}">{month}</text>')
     parts.append(f'</g><g style="{PRIMARY}">')
-    for index, (month, value) in enumerate(zip(months, values)):
+    for index, (month, value) in enumerate(zip(months, values, strict=False)):
         x = left + slot * index + (slot - bar) / 2
         mark = (
             f'<rect x="{_n(x)}" y="{_n(y_of(value))}" width="{_n(bar)}" height="{_n(baseline - y_of(value))}">'
@@ -257,7 +258,7 @@ def _calendar_desc(days: list[date], values: list[int]) -> str:
     total = sum(values)
     active = sum(1 for value in values if value)
     monthly: dict[str, int] = {}
-    for day, value in zip(days, values):
+    for day, value in zip(days, values, strict=False):
         monthly[day.strftime("%Y-%m")] = monthly.get(day.strftime("%Y-%m"), 0) + value
     text = f"{total} papers on {active} days from {days[0].isoformat()} to {days[-1].isoformat()}."
     if total:
@@ -313,7 +314,7 @@ def _legend(width: int, height: int, bounds: tuple[int, int, int, int]) -> tuple
     lows = (0, 1) + tuple(highest + 1 for highest in bounds[:3])
     highs = (0,) + bounds
     swatches = []
-    for level, (lowest, highest) in enumerate(zip(lows, highs)):
+    for level, (lowest, highest) in enumerate(zip(lows, highs, strict=False)):
         if lowest > highest:
             label = "no day at this level"
         elif lowest == highest:

@@ -8,7 +8,8 @@ Drawn only when the stream is a terminal: in CI, in tests and in pipes nothing i
 from __future__ import annotations
 
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 BAR_WIDTH = 24
 
@@ -79,7 +80,7 @@ class Progress:
         self._width = len(text)
         self._drawn_at = self.clock()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -111,7 +111,7 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     neighbours = top_neighbours(matrix, k)
     result = {
         paper_id: tuple(ids[j] for j in row if j >= 0)
-        for paper_id, row in zip(ids, neighbours.tolist())
+        for paper_id, row in zip(ids, neighbours.tolist(), strict=False)
     }
     if key is not None:
         cache.write(cache.cache_file(cache.RELATED), key, tuple(result.items()))
@@ -219,7 +219,7 @@ def _weighted_counts(
         parts.append(((pair // len(index) + start).astype(np.int32), (pair % len(index)).astype(np.int32), weight))
     if not parts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), list(index)
-    rows, columns, weights = (np.concatenate(column) for column in zip(*parts))
+    rows, columns, weights = (np.concatenate(column) for column in zip(*parts, strict=False))
     return rows, columns, weights, list(index)
 
 

@@ -146,7 +146,8 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U000200
 _WORD = re.compile(r"[^\W_]+")
 # Words so common that they only add bytes; never indexed, dropped from queries.  Same list in JS.
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "this", "to", "via", "was", "we", "with"]
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or",
+     "our", "that", "the", "this", "to", "via", "was", "we", "with"]
 )
 
 

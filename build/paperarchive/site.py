@@ -209,7 +209,8 @@ def build_site(
             t2 = time.perf_counter()
             rendering.drop_unused_theme_files(staging)
             epoch = site_epoch(ctx.papers)  # the newest plausible date: one paper dated 2999 moves nothing
-            sitemap.write_sitemap(staging, pages, mkdocs_config.site_url, datetime.fromtimestamp(epoch, UTC).date() if epoch else None)
+            newest = datetime.fromtimestamp(epoch, UTC).date() if epoch else None
+            sitemap.write_sitemap(staging, pages, mkdocs_config.site_url, newest)
             bar.stage("search index and extras")
             side_seconds = side.wait()
             redirects = outputs.write_redirects(staging, ctx)

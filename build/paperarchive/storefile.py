@@ -369,4 +369,4 @@ def paper_of_row(row: tuple) -> Paper:
     values = list(row)
     for i, convert in _ROW_IN:
         values[i] = convert(values[i])
-    return Paper(**dict(zip(FIELD_NAMES, values)))
+    return Paper(**dict(zip(FIELD_NAMES, values, strict=False)))

@@ -85,7 +85,7 @@ class _Rule:
     topic: int  # index into Taxonomy.topics
     kind: str
     pattern: str
-    finder: "_Finder"
+    finder: _Finder
 
 
 class _Finder:
@@ -156,7 +156,7 @@ class _Index:
                 found[rule] = found.get(rule, 0) + counts[word]
             verify.update(self.first.get(word, ()))
         present = counts.keys()
-        for pair in self.pair_keys.intersection(zip(words, words[1:])):
+        for pair in self.pair_keys.intersection(zip(words, words[1:], strict=False)):
             for rule, rests in self.pairs[pair]:
                 if rule not in verify and (not rests or any(present >= rest for rest in rests)):
                     verify.add(rule)
@@ -404,7 +404,8 @@ def _read_min_score(node, label: str, name: str, problems: list[Problem]) -> int
         return DEFAULT_MIN_SCORE
     text = _scalar(node)
     if not text.isdigit() or int(text) < 1:
-        problems.append(Problem(name, node.start_mark.line + 1, f"{label}: min_score must be a positive whole number, not '{text}'"))
+        message = f"{label}: min_score must be a positive whole number, not '{text}'"
+        problems.append(Problem(name, node.start_mark.line + 1, message))
         return DEFAULT_MIN_SCORE
     return int(text)
 
@@ -420,7 +421,8 @@ def _read_patterns(node, kind: str, label: str, name: str, problems: list[Proble
         line = item.start_mark.line + 1
         pattern = item.value if isinstance(item, yaml.ScalarNode) else None
         if isinstance(item, yaml.MappingNode):
-            problems.append(Problem(name, line, f"{label}: a '{kind}' entry is a mapping, not a pattern (quote patterns that contain ': ')"))
+            message = f"{label}: a '{kind}' entry is a mapping, not a pattern (quote patterns that contain ': ')"
+            problems.append(Problem(name, line, message))
             continue
         if not isinstance(pattern, str) or not pattern.strip():
             problems.append(Problem(name, line, f"{label}: '{kind}' entries must be non-empty strings"))

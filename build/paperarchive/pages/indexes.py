@@ -55,7 +55,8 @@ def home_page(ctx: SiteContext) -> str:
             counts, ctx.days[-1], link=lambda d: href(here, day_url(d)) if d in ctx.by_day else None)))
         latest = ctx.days[-LATEST_DAYS_ON_HOME:][::-1]
         items = "\n".join(
-            f'<li><a href="{href(here, day_url(d))}">{WEEKDAYS[d.weekday()]}, {long_date(d)}</a> ({plural(len(ctx.by_day[d]), "paper")})</li>'
+            f'<li><a href="{href(here, day_url(d))}">{WEEKDAYS[d.weekday()]}, {long_date(d)}</a> '
+            f'({plural(len(ctx.by_day[d]), "paper")})</li>'
             for d in latest
         )
         out.append(f'<h2 id="latest-days">Latest days</h2>\n<ul class="pa-latest">\n{items}\n</ul>\n')
@@ -175,4 +176,5 @@ def orgs_index_pages(ctx: SiteContext) -> dict[str, str]:
         return f'<li><a href="{href(here, org_url(org.id))}">{esc(org.name)}</a> <span>({len(ctx.by_org[org.id]):,})</span></li>'
 
     return paginated_listing(ORGS_INDEX, "Organizations", "Organizations", lambda here: intro, ctx.orgs, item,
-                             ORGS_PER_INDEX_PAGE, list_class="pa-orgs", list_attrs=' data-pa-filter="organizations"', empty="<p>No organizations yet.</p>\n")
+                             ORGS_PER_INDEX_PAGE, list_class="pa-orgs", list_attrs=' data-pa-filter="organizations"',
+                             empty="<p>No organizations yet.</p>\n")

@@ -82,7 +82,8 @@ def paginated_listing(
         suffix = f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""
         pager = _pager(here, base, number, len(chunks))
         rows = "\n".join(item_html(item, here) for item in chunk)
-        listing = f'<ol class="{list_class}"{list_attrs} start="{(number - 1) * per_page + 1}">\n{rows}\n</ol>\n' if chunk else empty
+        start = (number - 1) * per_page + 1
+        listing = f'<ol class="{list_class}"{list_attrs} start="{start}">\n{rows}\n</ol>\n' if chunk else empty
         body = "".join([intro(here), pager, listing, pager])
         pages[src_for_url(here)] = listing_page(title + suffix, heading + suffix, body, meta)
     return pages
@@ -160,7 +161,8 @@ def day_pages(ctx: SiteContext, d: date) -> dict[str, str]:
             crumbs(here, str(d.year), month_of(d), week_of(d)),
             days,
             (f'<p>{plural(len(papers), "paper")} featured on Hugging Face Daily Papers this day, in the listing\'s order '
-            f'(<a href="{hugging_face_day_url(d)}" rel="nofollow">the day on Hugging Face</a>), each with its publication date.</p>\n'),
+            f'(<a href="{hugging_face_day_url(d)}" rel="nofollow">the day on Hugging Face</a>), '
+            'each with its publication date.</p>\n'),
             _bib_link(here, day_url(d), "this day's papers"),
         ])  # fmt: skip
 

@@ -64,7 +64,8 @@ def abstract_html(p: Paper, here: str) -> str:
     if len(p.abstract) <= ABSTRACT_SHOWN_MAX:
         return f'<p class="pa-abstract">{mathtext.abstract_html(p.abstract)}</p>\n'
     full = f'<a href="{href(here, api_paper_path(p.id))}">the whole abstract ({len(p.abstract):,} characters, JSON)</a>'
-    return f'<p class="pa-abstract">{esc(cut(p.abstract, ABSTRACT_SHOWN_MAX))}</p>\n<p class="pa-cut">Shortened here: {full}.</p>\n'
+    return (f'<p class="pa-abstract">{esc(cut(p.abstract, ABSTRACT_SHOWN_MAX))}</p>\n'
+            f'<p class="pa-cut">Shortened here: {full}.</p>\n')
 
 
 def bounded(p: Paper) -> Paper:

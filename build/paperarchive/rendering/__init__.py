@@ -14,4 +14,5 @@ from .build import RenderingFailed, drop_unused_theme_files, render
 from .config import ConfigFailed, configured_docs_dir, load_config
 from .serve import serve_folder
 
-__all__ = ["ConfigFailed", "RenderingFailed", "configured_docs_dir", "drop_unused_theme_files", "load_config", "render", "serve_folder"]
+__all__ = ["ConfigFailed", "RenderingFailed", "configured_docs_dir", "drop_unused_theme_files", "load_config", "render",
+           "serve_folder"]
