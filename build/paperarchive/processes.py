@@ -50,6 +50,11 @@ def fork_allowed() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def in_forked_child() -> bool:
+    """True in a process forked by this module: the machine's other cores are busy with its siblings."""
+    return _forked_child
+
+
 def process_count() -> int:
     """Processes to share CPU-bound work: PAPERARCHIVE_JOBS, else the CPUs this process may use; 1 when forking is not allowed."""
     if not fork_allowed():
@@ -258,5 +263,5 @@ def _status_text(status: int) -> str:
 
 __all__ = [
     "Child", "Forked", "ForkedWorkFailed", "Gate", "SharedCounters", "debugging", "fork", "fork_allowed",
-    "in_two_processes", "process_count", "run_forked",
+    "in_forked_child", "in_two_processes", "process_count", "run_forked",
 ]

@@ -323,8 +323,15 @@ def exact_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
             out[start - lo : stop - lo] = _best_k(scores, k)
         return out
 
-    if n < PARALLEL_MIN or not processes.fork_allowed():
+    if n < PARALLEL_MIN:
         return rows(0, n)
+    if not processes.fork_allowed():
+        if not processes.in_forked_child():
+            return rows(0, n)
+        # a forked child (the build's prefetch): the other core runs the build, and BLAS threads that
+        # wait for a busy core spin: one thread
+        with _one_blas_thread():
+            return rows(0, n)
     # The rows are independent: a forked process scores the second half (scores are rounded
     # before ranking, so the split cannot change a result). BLAS would otherwise run its
     # dense product on both cores in each process: one thread each (measured at 10k:
