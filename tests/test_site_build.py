@@ -81,7 +81,7 @@ def test_seeds_site_builds_strict_without_warnings(seeds_site):
     assert not any(p.name.startswith("site.") for p in root.iterdir()), "staging folder left behind"
 
 
-def test_nav_holds_home_days_topics_about_only(seeds_site):
+def test_nav_holds_home_days_topics_organizations_about_only(seeds_site):
     root, _rc, _err = seeds_site
     home = page_text(root / "site" / "index.html")
     start = home.index('data-md-type="navigation"')
@@ -89,7 +89,7 @@ def test_nav_holds_home_days_topics_about_only(seeds_site):
     # Material's nav (a span per title) or the listing pages' flat one (listing.html, the home page's too)
     links = re.findall(r'<a href="([^"#]*)" class="md-nav__link[^"]*">(?:\s*<span class="md-ellipsis">)?\s*([^<]*?)\s*<', nav)
     assert [title for _href, title in links] == NAV
-    assert [href for href, _title in links] == [".", "days/", "topics/", "about/"]
+    assert [href for href, _title in links] == [".", "days/", "topics/", "orgs/", "about/"]
 
 
 def test_paper_pages_carry_no_navigation(seeds_site):

@@ -258,37 +258,25 @@ def _read_regular(path: str | Path) -> bytes:
 
 
 def _parse_store_files(files: list[tuple[str, bytes]]) -> dict[str, tuple]:
-    """name -> (Paper or None, ((line, message, warning), ...)) for each file."""
-    if len(files) < PARALLEL_PARSE_MIN or not processes.fork_allowed():
+    """name -> (Paper or None, ((line, message, warning), ...)) for each file; from PARALLEL_PARSE_MIN
+    unknown files, a forked process parses half of them (processes.in_two_processes)."""
+    if len(files) < PARALLEL_PARSE_MIN:
         return {name: _parse_one(data) for name, data in files}
     half = len(files) // 2
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: parse the second half, send it as marshal data, never return
-        code = 1
-        try:
-            os.close(read_end)
-            rows = [(name, storefile.row_of(paper) if paper is not None else None, problems)
-                    for name, data in files[half:] for paper, problems in (_parse_one(data),)]
-            with os.fdopen(write_end, "wb") as out:
-                out.write(marshal.dumps(rows))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+
+    def first_half() -> dict[str, tuple]:
+        return {name: _parse_one(data) for name, data in files[:half]}
+
+    def second_half_as_rows() -> list[tuple]:  # flat tuples cross the pipe faster than Papers
+        return [(name, storefile.row_of(paper) if paper is not None else None, problems)
+                for name, data in files[half:] for paper, problems in (_parse_one(data),)]
+
     try:
-        found = {name: _parse_one(data) for name, data in files[:half]}
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    try:
-        if status != 0:
-            raise ValueError("the parsing process failed")
-        for name, row, problems in marshal.loads(payload):
-            found[name] = (storefile.paper_of_row(row) if row is not None else None, tuple(map(tuple, problems)))
-    except (ValueError, EOFError, TypeError):  # whatever went wrong there, this process parses it again
-        found.update((name, _parse_one(data)) for name, data in files[half:])
+        found, rows = processes.in_two_processes(first_half, second_half_as_rows, "parsing the store")
+    except processes.ForkedWorkFailed:  # whatever went wrong there, this process parses it all again
+        return {name: _parse_one(data) for name, data in files}
+    for name, row, problems in rows:
+        found[name] = (storefile.paper_of_row(row) if row is not None else None, tuple(map(tuple, problems)))
     return found
 
 
