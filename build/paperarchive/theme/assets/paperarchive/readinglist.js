@@ -195,7 +195,8 @@
 
   // ---------------------------------------------------------------- keys on list pages
 
-  function say(text) {
+  // The live region exists before its first message: a screen reader announces changes to a region it knows.
+  function liveRegion() {
     let live = document.querySelector(".pa-live");
     if (!live) {
       live = el("div", "pa-live");
@@ -203,8 +204,12 @@
       live.setAttribute("aria-live", "polite");
       document.body.append(live);
     }
-    live.textContent = text;
+    return live;
   }
+
+  const say = (text) => {
+    liveRegion().textContent = text;
+  };
 
   const typing = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   const items = () => [...document.querySelectorAll(ITEMS)].filter((li) => li.dataset.paId && li.getClientRects().length);
@@ -469,6 +474,7 @@
   // ---------------------------------------------------------------- wiring
 
   function onPage() {
+    liveRegion();
     decorate();
     refresh();
     markNew();
