@@ -165,6 +165,13 @@ def test_share_link_imports_into_a_fresh_browser_context(featured_url, browser, 
         assert declined.errors == []
 
 
+def test_a_malformed_share_link_offers_only_its_valid_ids(featured_url, tab):
+    visit(tab, featured_url + f"reading-list/#papers=%E0%A4%A,{FRAME},..%2F..,{FRAME},Bad%20Id", ".pa-rl-import")
+    assert "shares a reading list of 1 paper." in tab.page.locator(".pa-rl-import").text_content()
+    tab.page.locator("[data-pa-action=import]").click()
+    assert saved_ids(tab.page) == [FRAME]
+
+
 @pytest.mark.parametrize("value", [
     "{not json",
     "[1, 2, 3]",

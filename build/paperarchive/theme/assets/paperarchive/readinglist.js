@@ -222,6 +222,7 @@
       keysHelp();
       return;
     }
+    if (document.querySelector("dialog.pa-keys[open]")) return;
     const list = items();
     const current = list.findIndex((li) => li.contains(document.activeElement));
     if (event.key === "j" || event.key === "k") {
@@ -297,7 +298,14 @@
 
   const sharedIds = () => {
     const match = /^#papers=([^&]*)/.exec(location.hash);
-    return match ? clean(match[1].split(",").map((id) => ({ id: decodeURIComponent(id) }))).map((e) => e.id) : [];
+    const decoded = (id) => {
+      try {
+        return { id: decodeURIComponent(id) };
+      } catch {
+        return null; // a malformed escape: not an id
+      }
+    };
+    return match ? clean(match[1].split(",").map(decoded)).map((e) => e.id) : [];
   };
 
   function firstSentence(text) {
