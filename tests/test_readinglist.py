@@ -62,7 +62,7 @@ def test_every_page_loads_the_script_and_carries_no_markup_for_it(featured_site)
         html = path.read_text(encoding="utf-8")
         assert len(SCRIPT_TAG.findall(html)) == 1, path
         # the buttons, ids and marks are added by the script: the page without JavaScript is unchanged
-        for marker in ("pa-save", "data-pa-id", "data-id=", "pa-new", "pa-rl-link"):
+        for marker in ('class="pa-save', "data-pa-id", "data-id=", '"pa-new"', "pa-rl-link", "pa-live"):
             assert marker not in html, (path, marker)
 
 
