@@ -17,6 +17,7 @@ TOPICS_INDEX = "topics/"
 ORGS_INDEX = "orgs/"
 ABOUT = "about/"
 UNDATED = "days/undated/"
+READING_LIST = "reading-list/"
 # Feeds beside a listing page: (file name, MIME type, label), the same names at the root and per topic.
 FEEDS = (
     ("feed.xml", "application/rss+xml", "RSS"),

@@ -2,9 +2,9 @@
 memory; ``paperarchive generate`` writes them into docs_dir).
 
 ``render_pages(ctx)`` turns the site model into ``{docs path: Markdown text}``: the paper pages
-(``paper.py``), the listings (``listings.py``: days, weeks, months, years, topics, organizations) and the
-entry pages (``indexes.py``). Every link is relative (``../../days/2025-11-20/``), so the site works
-under any sub-path.
+(``paper.py``), the listings (``listings.py``: days, weeks, months, years, topics, organizations), the
+entry pages (``indexes.py``) and the reading list's shell (``readinglist.py``). Every link is relative
+(``../../days/2025-11-20/``), so the site works under any sub-path.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .listings import (
     year_page,
 )
 from .paper import PAPER_TEMPLATE, paper_page
+from .readinglist import reading_list_page
 
 # Pages with these templates are a single block of raw HTML: Markdown would pass them through unchanged.
 RAW_HTML_TEMPLATES = frozenset({PAPER_TEMPLATE, LISTING_TEMPLATE})
@@ -39,6 +40,7 @@ def render_pages(ctx: SiteContext) -> dict[str, str]:
         src_for_url(DAYS_INDEX): days_index(ctx),
         src_for_url(TOPICS_INDEX): topics_index(ctx),
     }
+    pages.update(reading_list_page())
     pages.update(undated_pages(ctx))
     for d in ctx.days:
         pages.update(day_pages(ctx, d))
