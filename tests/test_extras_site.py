@@ -106,9 +106,10 @@ def test_every_alternate_link_points_at_a_feed_of_the_site(built):
     for page in pages:
         text = page.read_text("utf-8")
         links = re.findall(r'<link rel="alternate" type="([^"]+)" title="([^"]*)" href="([^"]+)">', text)
-        # paper pages the archive's RSS feed only (their bytes count); topic and organization pages six; others three
+        # paper pages the archive's RSS feed only (their bytes count); topic pages six, organization pages four (Atom only)
         rel = page.relative_to(built).parts
-        expected = 1 if rel[0] == "papers" else 6 if rel[0] in ("topics", "orgs") and len(rel) > 2 else 3
+        deep = len(rel) > 2
+        expected = 1 if rel[0] == "papers" else 6 if rel[0] == "topics" and deep else 4 if rel[0] == "orgs" and deep else 3
         assert len(links) == expected, page
         for _kind, _title, target in links:
             assert (page.parent / html.unescape(target)).resolve().is_file(), f"{page}: {target}"
@@ -230,3 +231,9 @@ def test_about_page_documents_the_api_and_the_feeds(built):
 def test_no_html_page_exceeds_200_kb(built):
     for page in built.rglob("*.html"):
         assert page.stat().st_size <= 200_000, page
+
+
+def test_an_organization_has_one_feed_atom(built, ctx):
+    for org in ctx.orgs:
+        folder = built / "orgs" / org.id
+        assert sorted(p.name for p in folder.glob("*.xml")) + sorted(p.name for p in folder.glob("*.json")) == ["atom.xml"]

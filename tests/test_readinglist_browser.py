@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from bibreaders import read_bibtexparser, read_pybtex
 from browser import PREFIX, open_tab, serve_site
 from paperarchive import outputs

@@ -121,10 +121,12 @@ def _channel(
     )
 
 
-def feed_documents(channel: Channel, papers: Iterable[Paper]) -> dict[str, str]:
-    """The channel's three feeds: site-relative path -> document."""
+def feed_documents(channel: Channel, papers: Iterable[Paper], names: Iterable[str] | None = None) -> dict[str, str]:
+    """The channel's feeds (all three, or those ``names``): site-relative path -> document."""
     papers = tuple(papers)
-    return {channel.page + name: make(papers, channel, feed_url=channel.feed_url(name)) for name, make in FEED_FILES}
+    wanted = set(names) if names is not None else {name for name, _make in FEED_FILES}
+    return {channel.page + name: make(papers, channel, feed_url=channel.feed_url(name))
+            for name, make in FEED_FILES if name in wanted}
 
 
 def feed_papers(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[Paper]:

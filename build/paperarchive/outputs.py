@@ -65,11 +65,13 @@ def feed_files(ctx: SiteContext, site_url: str) -> dict[str, bytes]:
     channels = [(feeds.archive_channel(identity, site_url=site_url, newest=newest), ctx.papers)]
     channels += [(feeds.topic_channel(identity, site_url=site_url, page=urls.topic_url(t.id), name=t.name,
                                       about=t.description, newest=newest), ctx.by_topic[t.id]) for t in ctx.topics]
+    org_feeds = [name for name, _kind, _label in urls.ORG_FEEDS]
+    channels = [(channel, papers, None) for channel, papers in channels]
     channels += [(feeds.org_channel(identity, site_url=site_url, page=urls.org_url(o.id), name=o.name,
-                                    newest=newest), ctx.by_org[o.id]) for o in ctx.orgs]
+                                    newest=newest), ctx.by_org[o.id], org_feeds) for o in ctx.orgs]
     files = {}
-    for channel, papers in channels:
-        for path, text in feeds.feed_documents(channel, papers).items():
+    for channel, papers, names in channels:
+        for path, text in feeds.feed_documents(channel, papers, names).items():
             files[path] = text.encode("utf-8", "backslashreplace")
     return files
 

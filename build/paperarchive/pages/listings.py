@@ -15,6 +15,7 @@ from ..escaping import esc, front_matter, href
 from ..sitemodel import Org, SiteContext, TopicLike, month_of, week_of
 from ..urls import (
     DAYS_INDEX,
+    ORG_FEEDS,
     ORGS_INDEX,
     UNDATED,
     bib_path,
@@ -307,7 +308,7 @@ def org_pages(ctx: SiteContext, org: Org) -> dict[str, str]:
         parts = [
             f'<p>{plural(len(papers), "paper")} listed with this organization, newest first. '
             f'<a href="{href(here, ORGS_INDEX)}">All organizations</a></p>\n',
-            feed_links(here, base),
+            feed_links(here, base, ORG_FEEDS),
             _bib_link(here, base, "this organization's papers"),
         ]
         if here == base:
@@ -315,7 +316,7 @@ def org_pages(ctx: SiteContext, org: Org) -> dict[str, str]:
                 (p.published for p in papers), title=f"{org.name}: papers per month", link=month_link(ctx, here))))
         return "".join(parts)
 
-    meta = {"feeds": base, "feeds_title": f"{ctx.identity.name}: {org.name}"}
+    meta = {"feeds": base, "feeds_title": f"{ctx.identity.name}: {org.name}", "feeds_only": ORG_FEEDS[0][0]}
     return _paper_listing(ctx, base, org.name, org.name, intro, papers, full=False, meta=meta)
 
 

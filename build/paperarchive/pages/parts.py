@@ -104,10 +104,10 @@ def title_item(p: Paper, here: str) -> str:
     return f'<li><a href="{href(here, paper_url(p.id))}">{esc(cut(p.title, TITLE_SHOWN_MAX))}</a></li>'
 
 
-def feed_links(here: str, base: str) -> str:
-    """Visible links to the feeds in ``base`` (the site root or a topic's folder)."""
+def feed_links(here: str, base: str, feeds: Sequence[tuple[str, str, str]] = FEEDS) -> str:
+    """Visible links to the feeds in ``base`` (the site root, a topic's or an organization's folder)."""
     links = " · ".join(
-        f'<a href="{href(here, feed_url(base, name))}" type="{kind}">{label}</a>' for name, kind, label in FEEDS
+        f'<a href="{href(here, feed_url(base, name))}" type="{kind}">{label}</a>' for name, kind, label in feeds
     )
     return f'<p class="pa-feeds">Feeds of the newest papers: {links}</p>\n'
 
