@@ -267,3 +267,12 @@ def test_ingest_stores_a_listing_whose_name_is_not_utf8(tmp_path, monkeypatch):
     assert sorted(p.title for p in papers.values()) == ["Named Badly", "Named Well"]
     listings = {source.listing for p in papers.values() for source in p.sources}
     assert listings == {"2025-11-25-\ufffd.txt", "2025-11-24.txt"}
+
+
+def test_every_problem_reaches_a_terminal_escaped():
+    """Problem.__str__ escapes at the cause, whichever stage quoted the untrusted text (topics, ingest, merge)."""
+    from paperarchive.records import Problem
+
+    assert str(Problem("a\x1b[31m.txt", 3, "title '\u202eevil\u2028'")) == "a\\x1b[31m.txt:3: title '\\u202eevil\\u2028'"
+    assert str(Problem("b.yml", 0, "not a regular file\x07")) == "b.yml: not a regular file\\x07"
+    assert str(Problem("c.txt", 1, "caf\u00e9 \\x1b stays")) == "c.txt:1: caf\u00e9 \\x1b stays"  # escaping twice changes nothing

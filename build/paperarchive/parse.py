@@ -40,13 +40,12 @@ import dataclasses
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from .records import Entry, ParseResult, Problem
+from .records import Entry, ParseResult, Problem, escape_controls
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
@@ -216,25 +215,6 @@ def readable_name(name: str | Path) -> str:
 def shown_path(path: str | Path) -> str:
     """A path as a message shows it: valid Unicode, no control character or bidi override raw."""
     return escape_controls(readable_name(path))
-
-
-# Characters that would act on a terminal (C0/C1 controls, ESC sequences), reorder text (bidi
-# overrides and isolates are format characters) or break a line (U+2028/U+2029), or are not text.
-_ACTING_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
-
-
-def escape_controls(text: str) -> str:
-    """Text with every control, format or line-separator character written as an escape (``\\u202e``)."""
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(_escaped_char(ch) for ch in text)
-
-
-def _escaped_char(ch: str) -> str:
-    if ch == " " or unicodedata.category(ch) not in _ACTING_CATEGORIES:
-        return ch
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def print_records(files: list[Path], listed_on: str | None, out: TextIO, err: TextIO) -> int:

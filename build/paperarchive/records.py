@@ -98,9 +98,10 @@ class Problem:
     warning: bool = False  # warnings are fatal only under --strict
 
     def __str__(self) -> str:
+        # what a terminal shows: no control, bidi or line-separator character of a quoted title acts there
         if self.line <= 0:  # about the file as a whole (e.g. not a regular file)
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}: {self.message}"
+            return escape_controls(f"{self.file}: {self.message}")
+        return escape_controls(f"{self.file}:{self.line}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -232,3 +233,22 @@ def links_in(text: str) -> tuple[str, ...]:
 
 def iso_date(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# Characters that would act on a terminal (C0/C1 controls, ESC sequences), reorder text (bidi
+# overrides and isolates are format characters) or break a line (U+2028/U+2029), or are not text.
+_ACTING_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+
+
+def escape_controls(text: str) -> str:
+    """Text with every control, format or line-separator character written as an escape (``\\u202e``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escaped_char(ch) for ch in text)
+
+
+def _escaped_char(ch: str) -> str:
+    if ch == " " or unicodedata.category(ch) not in _ACTING_CATEGORIES:
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
