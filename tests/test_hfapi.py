@@ -15,7 +15,7 @@ from conftest import FIXTURES, SHARED, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperarchive.hfapi import REFUSAL, looks_like_api_json, read_api_file
-from paperarchive.records import Entry, Problem
+from paperarchive.records import AuthorProfile, Entry, Problem
 
 HFAPI = FIXTURES / "hfapi"
 BAD = HFAPI / "bad"
@@ -94,6 +94,10 @@ def test_list_of_paper_objects() -> None:
             github="https://github.com/yangluo7/V-ReasonBench",
             project_page="https://oahzxl.github.io/VReasonBench/",
             keywords=("generative video models", "Veo-3", "zero-shot reasoning"),  # duplicate dropped
+            ai_summary="V-ReasonBench evaluates generative video models.",
+            github_stars=4,
+            # the one author whose "user" names a Hugging Face account (a claimed paper)
+            author_profiles=(AuthorProfile("Xuanlei Zhao", "oahzxl"),),
         ),
         Entry(
             listing="2025-11-21.json",
