@@ -67,11 +67,26 @@ def feed_files(ctx: SiteContext, site_url: str) -> dict[str, bytes]:
                                       about=t.description, newest=newest), ctx.by_topic[t.id]) for t in ctx.topics]
     channels += [(feeds.org_channel(identity, site_url=site_url, page=urls.org_url(o.id), name=o.name,
                                     newest=newest), ctx.by_org[o.id]) for o in ctx.orgs]
+    channels += _top_channels(ctx, site_url)
     files = {}
     for channel, papers in channels:
         for path, text in feeds.feed_documents(channel, papers).items():
             files[path] = text.encode("utf-8", "backslashreplace")
     return files
+
+
+def _top_channels(ctx: SiteContext, site_url: str) -> list:
+    """The top-of-the-week and top-of-the-month feeds, beside ``popular/weeks/`` and ``popular/months/``
+    (none when no upvotes are known: the pages are not made either)."""
+    from . import feeds, popularity
+
+    weeks = popularity.top_of_weeks(ctx)
+    if not weeks:
+        return []
+    months = popularity.top_of_months(ctx)
+    return [(feeds.top_channel(ctx.identity, site_url=site_url, page=page, period=period, newest=ctx.newest_date),
+             popularity.feed_selection(tops))
+            for page, period, tops in ((urls.POPULAR_WEEKS, "week", weeks), (urls.POPULAR_MONTHS, "month", months))]
 
 
 def bibtex_files(ctx: SiteContext) -> dict[str, bytes]:

@@ -3,7 +3,7 @@ memory; ``paperarchive generate`` writes them into docs_dir).
 
 ``render_pages(ctx)`` turns the site model into ``{docs path: Markdown text}``: the paper pages
 (``paper.py``), the listings (``listings.py``: days, weeks, months, years, topics, organizations) and the
-entry pages (``indexes.py``). Every link is relative (``../../days/2025-11-20/``), so the site works
+entry pages (``indexes.py``) and the most upvoted papers (``popular.py``). Every link is relative (``../../days/2025-11-20/``), so the site works
 under any sub-path.
 """
 
@@ -27,6 +27,7 @@ from .listings import (
     year_page,
 )
 from .paper import PAPER_TEMPLATE, paper_page
+from .popular import popular_pages
 
 # Pages with these templates are a single block of raw HTML: Markdown would pass them through unchanged.
 RAW_HTML_TEMPLATES = frozenset({PAPER_TEMPLATE, LISTING_TEMPLATE})
@@ -50,6 +51,7 @@ def render_pages(ctx: SiteContext) -> dict[str, str]:
         pages.update(year_page(ctx, year, months))
     for month in ctx.months:
         pages.update(month_pages(ctx, month))
+    pages.update(popular_pages(ctx))
     pages.update(orgs_index_pages(ctx))
     for o in ctx.orgs:
         pages.update(org_pages(ctx, o))
