@@ -1,4 +1,5 @@
-"""The files of the site that MkDocs does not render: JSON API, feeds, BibTeX files, search index, redirects.
+"""The files of the site that MkDocs does not render: JSON API, feeds, BibTeX files, search index, the data
+set (``data/``), redirects.
 
 Each is made from the site model (``SiteContext``) alone, never from the rendered pages.
 ``side_files`` makes all but the redirects in memory (site path -> bytes); ``write_files`` writes
@@ -14,7 +15,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import bibtex, urls
+from . import bibtex, dataset, urls
 from .sitemodel import SiteContext
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -30,6 +31,7 @@ def side_files(ctx: SiteContext) -> dict[str, bytes]:
     files.update(feed_files(ctx, ctx.site_url or "/"))
     files.update(bibtex_files(ctx))
     files.update(search_index_files(ctx))
+    files.update(dataset.dataset_files(ctx.papers, ctx.topics_of))
     return files
 
 
