@@ -44,9 +44,11 @@ def test_a_period_holds_at_most_top_size_papers():
     assert len(top) == TOP_SIZE and top[0].paper.id == f"p{TOP_SIZE + 4:02d}" and top[-1].upvotes == 5
 
 
-def test_no_counts_no_pages():
+def test_no_counts_only_the_index_saying_so():
     ctx = make_context([_paper("a", None, date(2025, 3, 3))], fixture_taxonomy())
-    assert popular_pages(ctx) == {}
+    pages = popular_pages(ctx)
+    assert list(pages) == ["popular/index.md"]
+    assert "<p>No upvotes are known yet: only papers from the Hugging Face API have them.</p>\n" in pages["popular/index.md"]
 
 
 def test_week_page_shows_count_and_capture_day():

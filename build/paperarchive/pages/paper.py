@@ -151,8 +151,8 @@ def hf_summary(p: Paper) -> str:
     """Hugging Face's AI summary and keywords, labelled as theirs; nothing when the API gave neither."""
     if not p.ai_summary and not p.keywords:
         return ""
-    out = ['<section class="pa-hf-summary" aria-labelledby="hf-summary">\n',
-           '<h2 id="hf-summary">AI summary by Hugging Face</h2>\n']
+    heading = "AI summary by Hugging Face" if p.ai_summary else "AI keywords by Hugging Face"
+    out = ['<section class="pa-hf-summary" aria-labelledby="hf-summary">\n', f'<h2 id="hf-summary">{heading}</h2>\n']
     if p.ai_summary:
         out.append(f'<p class="pa-ai-summary">{esc(cut(p.ai_summary, ABSTRACT_SHOWN_MAX))}</p>\n')
     if p.keywords:

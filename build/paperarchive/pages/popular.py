@@ -31,11 +31,12 @@ COUNTS_NOTE = ("Upvotes are Hugging Face's, as its API gave them: each count is 
 
 
 def popular_pages(ctx: SiteContext) -> dict[str, str]:
-    """The index and a page per week and per month that has papers with known upvotes (none without)."""
+    """The index (saying so when no upvotes are known) and a page per week and per month that has papers
+    with known upvotes."""
     weeks, months = top_of_weeks(ctx), top_of_months(ctx)
-    if not weeks:
-        return {}
     pages = {src_for_url(POPULAR): _index(POPULAR, weeks, months)}
+    if not weeks:
+        return pages
     pages[src_for_url(POPULAR_WEEKS)] = _index(POPULAR_WEEKS, weeks, None)
     pages[src_for_url(POPULAR_MONTHS)] = _index(POPULAR_MONTHS, None, months)
     pages.update(_period_pages(ctx, weeks, popular_week_url, week_title, week_url, "week"))
@@ -86,9 +87,11 @@ def _index(here: str, weeks: Mapping[str, tuple[Ranked, ...]] | None, months: Ma
                 f"{links}</p>\n<ul>\n{items}\n</ul>\n")
 
     crumb = "" if here == POPULAR else f'<nav class="pa-crumbs"><a href="{href(here, POPULAR)}">Most upvoted</a></nav>\n'
+    none = "" if weeks or months else "<p>No upvotes are known yet: only papers from the Hugging Face API have them.</p>\n"
     body = "".join([
         crumb,
         f"<p>The papers of each week and month with the most upvotes on Hugging Face. {COUNTS_NOTE}</p>\n",
+        none,
         section("Top of the week", "weeks", weeks, popular_week_url, week_title, POPULAR_WEEKS) if weeks else "",
         section("Top of the month", "months", months, popular_month_url, month_title, POPULAR_MONTHS) if months else "",
     ])  # fmt: skip
