@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ingest_into
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from paperarchive import api, ingest, storefile
 from paperarchive.pages.paper import hf_summary, paper_page
 from paperarchive.records import AuthorProfile, Paper, Source, UpvoteCount
@@ -177,3 +179,42 @@ def test_ingesting_the_same_capture_again_changes_no_file(store, tmp_path):
     ingest.ingest_files([HFAPI / "2025-11-21.json"], store=copy, listed_on=None, strict=False)
     for path in sorted(store.glob("*.yml")):
         assert (copy / path.name).read_bytes() == path.read_bytes()
+
+
+def _capture(folder: Path, day: str, upvotes: int) -> Path:
+    data = json.loads((HFAPI / "2025-11-21.json").read_text(encoding="utf-8"))[:1]
+    data[0]["paper"]["upvotes"] = upvotes
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{day}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_an_older_capture_ingested_later_goes_before_the_newer_one(tmp_path):
+    store = tmp_path / "store"
+    ingest_into(store, [_capture(tmp_path / "new", "2025-11-24", 40)])
+    ingest.ingest_files([_capture(tmp_path / "old", "2025-11-22", 24)], store=store, listed_on=None, strict=False)
+    paper = load_store(store).papers[VREASON]
+    assert paper.upvotes == 40  # the newer capture's count stays
+    assert paper.upvote_history == (UpvoteCount(date(2025, 11, 22), 24), UpvoteCount(date(2025, 11, 24), 40))
+    assert paper.upvotes_on == date(2025, 11, 24)
+
+
+def test_one_count_over_several_days_keeps_no_history(tmp_path):
+    store = ingest_into(tmp_path / "store", [_capture(tmp_path / "a", "2025-11-22", 24),
+                                             _capture(tmp_path / "b", "2025-11-24", 24)])
+    paper = load_store(store).papers[VREASON]
+    assert (paper.upvotes, paper.upvote_history, paper.upvotes_on) == (24, (), date(2025, 11, 24))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.builds(UpvoteCount, st.none() | st.dates(date(1990, 1, 1), date(2106, 2, 6)), st.integers(0, 10**6)),
+                max_size=4),
+       st.lists(st.builds(AuthorProfile, st.text(min_size=1), st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)),
+                max_size=3),
+       st.none() | st.text())
+def test_new_fields_round_trip_any_value(history, profiles, summary):
+    paper = Paper(id="p", title="T", abstract="A", upvote_history=tuple(history), author_profiles=tuple(profiles),
+                  ai_summary=summary)
+    assert storefile.load_paper_yaml(storefile.dump_paper_yaml(paper)) == paper
+    assert storefile.paper_of_row(storefile.row_of(paper)) == paper
