@@ -1,8 +1,8 @@
 """Search: the browser index (our own static, sharded index, written into the built site) and the
 terminal search.
 
-Every paper is indexed once: title, abstract, authors, organization.  Listing pages (days, topics,
-orgs) are never indexed, so indexing memory follows the papers' own text.  ``tokenize`` and ``stem``
+Every paper is indexed once: title, abstract (with Hugging Face's AI summary and keywords), authors,
+organization.  Listing pages (days, topics, orgs) are never indexed, so indexing memory follows the papers' own text.  ``tokenize`` and ``stem``
 have a copy in ``theme/assets/search/engine.js``; the queries themselves run in ``search_engine``
 (Python) and ``engine.js`` (the browser), the same steps over the same files, so that
 ``paperarchive search`` prints what the search page shows.  lunr.py (``--engine lunr``) is kept for its
