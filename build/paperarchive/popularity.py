@@ -40,12 +40,24 @@ def _top(featured: Mapping[str, date], ctx: SiteContext) -> tuple[Ranked, ...]:
     return tuple(ranked[:TOP_SIZE])
 
 
-def _tops(ctx: SiteContext, period_of) -> dict[str, tuple[Ranked, ...]]:
+def _featured(ctx: SiteContext, period_of) -> dict[str, dict[str, date]]:
+    """Period -> the papers featured in it, each with its first day there."""
     featured: dict[str, dict[str, date]] = defaultdict(dict)
     for pid, days in ctx.featured_on.items():
         for day, _ in days:
             featured[period_of(day)].setdefault(pid, day)
-    found = {period: _top(papers, ctx) for period, papers in sorted(featured.items())}
+    return featured
+
+
+def featured_counts(ctx: SiteContext, period: str) -> tuple[int, int]:
+    """(papers featured in ``period``, a week "2025-W10" or a month "2025-03"; those of them with known upvotes)."""
+    period_of = week_of if "-W" in period else month_of
+    papers = _featured(ctx, period_of).get(period, {})
+    return len(papers), sum(ctx.paper_by_id[pid].upvotes is not None for pid in papers)
+
+
+def _tops(ctx: SiteContext, period_of) -> dict[str, tuple[Ranked, ...]]:
+    found = {period: _top(papers, ctx) for period, papers in sorted(_featured(ctx, period_of).items())}
     return {period: top for period, top in found.items() if top}
 
 

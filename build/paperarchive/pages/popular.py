@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from ..escaping import esc, href
-from ..popularity import TOP_SIZE, Ranked, top_of_months, top_of_weeks
+from ..popularity import TOP_SIZE, Ranked, featured_counts, top_of_months, top_of_weeks
 from ..sitemodel import SiteContext
 from ..urls import (
     FEEDS,
@@ -64,12 +64,20 @@ def _period_pages(ctx: SiteContext, tops: Mapping[str, tuple[Ranked, ...]], url_
         body = "".join([
             f'<nav class="pa-crumbs"><a href="{href(here, POPULAR)}">Most upvoted</a></nav>\n',
             prev_next(here, prev and (url_of(prev), title_of(prev)), following and (url_of(following), title_of(following))),
-            (f'<p>The {plural(len(tops[period]), "paper")} featured in <a href="{href(here, listing_of(period))}">'
-             f"{title_of(period)}</a> with the most upvotes (at most {TOP_SIZE}), most first. {COUNTS_NOTE}</p>\n"),
+            _intro(ctx, here, period, listing_of, title_of(period)),
             f'<ol class="pa-papers pa-top">\n{rows}\n</ol>\n',
         ])  # fmt: skip
         pages[src_for_url(here)] = listing_page(title, title, body)
     return pages
+
+
+def _intro(ctx: SiteContext, here: str, period: str, listing_of: Callable[[str], str], title: str) -> str:
+    featured, counted = featured_counts(ctx, period)
+    shown = min(counted, TOP_SIZE)
+    which = f"the {shown} most upvoted" if shown < counted else ("it" if counted == 1 else "all of them")
+    return (f'<p>Of the {plural(featured, "paper")} featured in <a href="{href(here, listing_of(period))}">{title}</a>, '
+            f"{counted:,} {'has' if counted == 1 else 'have'} a known upvote count: here {which}, most upvoted first. "
+            f"{COUNTS_NOTE}</p>\n")
 
 
 def _index(here: str, weeks: Mapping[str, tuple[Ranked, ...]] | None, months: Mapping[str, tuple[Ranked, ...]] | None) -> str:
