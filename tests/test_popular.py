@@ -87,8 +87,8 @@ def test_a_period_page_says_how_many_featured_papers_have_counts():
     papers = [_paper("a", 10, date(2025, 3, 3)), _paper("b", 30, date(2025, 3, 4)), _paper("c", None, date(2025, 3, 4))]
     page = popular_pages(make_context(papers, fixture_taxonomy()))["popular/weeks/2025-W10.md"]
     assert ('<p>Of the 3 papers featured in <a href="../../../weeks/2025-W10/">Week 10 of 2025</a>, 2 have a known '
-            "upvote count: here all of them, most upvoted first. ") in page
+            "upvote count, here most upvoted first. ") in page
     many = [_paper(f"p{i:02d}", i, date(2025, 3, 3)) for i in range(TOP_SIZE + 1)]
     page = popular_pages(make_context(many, fixture_taxonomy()))["popular/months/2025-03.md"]
     assert (f'<p>Of the {TOP_SIZE + 1} papers featured in <a href="../../../days/2025-03/">March 2025</a>, {TOP_SIZE + 1} have a '
-            f"known upvote count: here the {TOP_SIZE} most upvoted, most upvoted first. ") in page
+            f"known upvote count: here the {TOP_SIZE} most upvoted, most first. ") in page

@@ -73,11 +73,14 @@ def _period_pages(ctx: SiteContext, tops: Mapping[str, tuple[Ranked, ...]], url_
 
 def _intro(ctx: SiteContext, here: str, period: str, listing_of: Callable[[str], str], title: str) -> str:
     featured, counted = featured_counts(ctx, period)
-    shown = min(counted, TOP_SIZE)
-    which = f"the {shown} most upvoted" if shown < counted else ("it" if counted == 1 else "all of them")
+    if counted == 1:
+        which = "1 has a known upvote count, shown here."
+    elif counted <= TOP_SIZE:
+        which = f"{counted:,} have a known upvote count, here most upvoted first."
+    else:
+        which = f"{counted:,} have a known upvote count: here the {TOP_SIZE} most upvoted, most first."
     return (f'<p>Of the {plural(featured, "paper")} featured in <a href="{href(here, listing_of(period))}">{title}</a>, '
-            f"{counted:,} {'has' if counted == 1 else 'have'} a known upvote count: here {which}, most upvoted first. "
-            f"{COUNTS_NOTE}</p>\n")
+            f"{which} {COUNTS_NOTE}</p>\n")
 
 
 def _index(here: str, weeks: Mapping[str, tuple[Ranked, ...]] | None, months: Mapping[str, tuple[Ranked, ...]] | None) -> str:
