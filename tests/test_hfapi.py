@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, SHARED, require_shared
 from paperarchive.hfapi import REFUSAL, looks_like_api_json, read_api_file
-from paperarchive.records import Entry, Problem
+from paperarchive.records import AuthorProfile, Entry, Problem
 
 HFAPI = FIXTURES / "hfapi"
 BAD = HFAPI / "bad"
@@ -95,6 +95,10 @@ def test_list_of_paper_objects() -> None:
             github="https://github.com/yangluo7/V-ReasonBench",
             project_page="https://oahzxl.github.io/VReasonBench/",
             keywords=("generative video models", "Veo-3", "zero-shot reasoning"),  # duplicate dropped
+            ai_summary="V-ReasonBench evaluates generative video models.",
+            github_stars=4,
+            # the one author whose "user" names a Hugging Face account (a claimed paper)
+            author_profiles=(AuthorProfile("Xuanlei Zhao", "oahzxl"),),
         ),
         Entry(
             listing="2025-11-21.json",

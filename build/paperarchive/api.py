@@ -22,9 +22,11 @@ from .records import Paper
 def paper_document(paper: Paper, topics: Sequence[str]) -> dict:
     """Everything the store knows of a paper, plus its topic ids (names are in the topic documents).
 
-    No ``url``: a paper's page is always ``papers/<id>/`` (said on the about page).
+    No ``url``: a paper's page is always ``papers/<id>/`` (said on the about page).  What only some
+    papers have (Hugging Face's AI summary and keywords, GitHub stars, claimed author profiles, the
+    upvote history) is present only when known.
     """
-    return {
+    doc = {
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
@@ -44,6 +46,26 @@ def paper_document(paper: Paper, topics: Sequence[str]) -> dict:
         "first_seen": _iso(paper.first_seen),
         "aliases": list(paper.aliases),
     }
+    doc.update(hugging_face_extras(paper))
+    return doc
+
+
+def hugging_face_extras(paper: Paper) -> dict:
+    """The fields only the API gives, each only when known (no nulls: 10,000 papers would carry them)."""
+    extras: dict = {}
+    if paper.ai_summary:
+        extras["ai_summary"] = paper.ai_summary
+    if paper.keywords:
+        extras["ai_keywords"] = list(paper.keywords)
+    if paper.github_stars is not None:
+        extras["github_stars"] = paper.github_stars
+    if paper.author_profiles:
+        extras["author_profiles"] = [{"name": a.name, "user": a.user} for a in paper.author_profiles]
+    if paper.upvote_history:
+        extras["upvote_history"] = [{"day": _iso(c.day), "upvotes": c.upvotes} for c in paper.upvote_history]
+    if paper.upvotes is not None and paper.upvotes_on:
+        extras["upvotes_on"] = _iso(paper.upvotes_on)
+    return extras
 
 
 def day_document(day: date, papers: Iterable[Paper]) -> dict:

@@ -106,6 +106,12 @@ def org_channel(identity: SiteIdentity, *, site_url: str, page: str, name: str, 
     return _channel(identity, f"{identity.name}: {name}", description, site_url, page, ORG_FEED_SIZE, newest)
 
 
+def top_channel(identity: SiteIdentity, *, site_url: str, page: str, period: str, newest: date | None) -> Channel:
+    """The feeds of the most upvoted papers of the newest weeks (``period`` "week") or months."""
+    description = f"{identity.name}: the most upvoted papers of each of the newest {period}s."
+    return _channel(identity, f"{identity.name}: top of the {period}", description, site_url, page, FEED_SIZE, newest)
+
+
 def _channel(
     identity: SiteIdentity, title: str, description: str, site_url: str, page: str, limit: int, newest: date | None
 ) -> Channel:

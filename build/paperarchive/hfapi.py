@@ -29,6 +29,10 @@ truth records of the same listings in corpus/hf-daily/expected.jsonl):
   hides the paper from that user's profile, not the name from the paper);
   authors_count is their number.  The listing shows a count only for papers
   without an organization, so the text parser leaves it None for the others.
+* ai_summary, keywords (``ai_keywords``), github_stars (``githubStars``): Hugging Face's own AI
+  summary and keywords of the paper and its repository's stars at capture, where the file has them.
+* author_profiles: the authors whose ``user`` object names a Hugging Face user (they claimed the
+  paper): the author's name and ``user.user``.
 * listed: the date at the start of the file name; else the caller's
   ``listed_on``; else the wrapper's ``date``; else the date of the paper's
   ``paper.submittedOnDailyAt``.  Never the top-level ``publishedAt`` (see above).
@@ -53,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from .parse import implausible_reason, latest_plausible, readable_name, shown_path
-from .records import Entry, ParseResult, Problem
+from .records import AuthorProfile, Entry, ParseResult, Problem
 
 REFUSAL = "not a Hugging Face daily_papers response"
 
@@ -320,6 +324,9 @@ def _entry_from_paper(
         github=_web_link(paper.get("githubRepo"), "githubRepo", warn),
         project_page=_web_link(paper.get("projectPage"), "projectPage", warn),
         keywords=_keywords(paper.get("ai_keywords")),
+        ai_summary=_one_spaced(paper.get("ai_summary")) or None,
+        github_stars=_count(paper.get("githubStars"), "githubStars", warn),
+        author_profiles=_author_profiles(paper.get("authors")),
     )
     return entry, problems
 
@@ -331,6 +338,24 @@ def _author_names(value: Any) -> tuple[tuple[str, ...], bool]:
         return (), False
     names = [_one_spaced(a.get("name")) if isinstance(a, dict) else "" for a in value]
     return tuple(n for n in names if n), all(names)
+
+
+# a Hugging Face user name: letters, digits, "-", "_", "." (it becomes a path segment of huggingface.co)
+_USER_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+
+
+def _author_profiles(value: Any) -> tuple[AuthorProfile, ...]:
+    """The authors who claimed the paper: ``authors[].user.user`` (their Hugging Face user name), in order."""
+    if not isinstance(value, list):
+        return ()
+    found = []
+    for author in value:
+        user = author.get("user") if isinstance(author, dict) else None
+        name = _one_spaced(author.get("name")) if isinstance(author, dict) else ""
+        handle = user.get("user") if isinstance(user, dict) else None
+        if name and isinstance(handle, str) and _USER_NAME_RE.fullmatch(handle) and ".." not in handle:
+            found.append(AuthorProfile(name, handle))
+    return tuple(dict.fromkeys(found))
 
 
 def _organization(value: Any) -> tuple[str | None, str | None]:
@@ -479,6 +504,7 @@ def _fields_with_surrogates(obj: dict) -> list[str]:
         ("organization", [organization.get("name"), organization.get("fullname")]
          if isinstance(organization, dict) else None),
         ("paper.ai_keywords", paper.get("ai_keywords")),
+        ("paper.ai_summary", paper.get("ai_summary")),
     ]
     found = []
     for field, value in candidates:

@@ -33,7 +33,15 @@ from dataclasses import dataclass, fields
 from datetime import date
 from types import MappingProxyType
 
-from .records import Entry, Paper, Source, fold_title, links_in, slug_for_title
+from .records import (
+    Entry,
+    Paper,
+    Source,
+    UpvoteCount,
+    fold_title,
+    links_in,
+    slug_for_title,
+)
 
 # An abstract (case and spacing folded) at least this long identifies a paper on its own.  Shorter
 # ones ("We present a new benchmark.") could be shared by different papers.
@@ -181,7 +189,7 @@ def _first_known(old, new, later: bool):
 # Fields merged otherwise than by _pick.  ``published`` uses _pick: a later listing's date corrects
 # an earlier one (the parsers refuse dates after the listing's own), an unknown date never erases.
 _RULES = {"comments": _pick_comments, "arxiv_id": _first_known}
-_DERIVED = ("id", "former_titles", "links", "first_seen", "sources", "aliases")
+_DERIVED = ("id", "former_titles", "links", "first_seen", "sources", "aliases", "upvote_history")
 _ENTRY_FIELDS = {f.name for f in fields(Entry)}
 _CARRIED = tuple(f.name for f in fields(Paper) if f.name in _ENTRY_FIELDS and f.name not in _DERIVED)
 _TEXT_OR_NONE = {name for name, kind in typing.get_type_hints(Paper).items() if kind == str | None}
@@ -206,8 +214,10 @@ def _new_paper(paper_id: str, e: Entry) -> Paper:
     return Paper(id=paper_id, **values, **_derived(values, sources, (), ()))
 
 
-def _derived(values: Mapping, sources: tuple[Source, ...], titles_seen: Iterable[str], aliases: Iterable[str]) -> dict:
+def _derived(values: Mapping, sources: tuple[Source, ...], titles_seen: Iterable[str], aliases: Iterable[str],
+             history: tuple[UpvoteCount, ...] = ()) -> dict:
     return {
+        "upvote_history": history,
         "former_titles": _former_titles(values["title"], titles_seen),
         "links": links_in(values["abstract"]),
         "first_seen": min((s.listed for s in sources if s.listed), default=None),
@@ -227,7 +237,8 @@ def _apply(p: Paper, e: Entry) -> Paper:
     # a listing ingested again replaces what it said before (its rank may have changed)
     others = {s for s in p.sources if (s.listed, s.listing) != (e.listed, e.listing)}
     sources = tuple(sorted(others | {Source(e.listed, e.listing, e.rank)}, key=_source_key))
-    return Paper(id=p.id, **values, **_derived(values, sources, (*p.former_titles, p.title, e.title), p.aliases))
+    history = _history_after(p, e, later)
+    return Paper(id=p.id, **values, **_derived(values, sources, (*p.former_titles, p.title, e.title), p.aliases, history))
 
 
 def _combine(kept: Paper, gone: Paper) -> Paper:
@@ -237,7 +248,42 @@ def _combine(kept: Paper, gone: Paper) -> Paper:
     sources = tuple(sorted(set(kept.sources) | set(gone.sources), key=_source_key))
     titles = (*kept.former_titles, *gone.former_titles, kept.title, gone.title)
     aliases = sorted(set(kept.aliases) | set(gone.aliases) | {gone.id})
-    return Paper(id=kept.id, **values, **_derived(values, sources, titles, aliases))
+    points = sorted((*_counts_seen(kept), *_counts_seen(gone)), key=lambda c: c.day or date.min)
+    history = _compact(points)
+    return Paper(id=kept.id, **values, **_derived(values, sources, titles, aliases, history))
+
+
+def _counts_seen(p: Paper) -> tuple[UpvoteCount, ...]:
+    """Every upvote count the paper's captures gave, oldest first (its current one alone when unchanged)."""
+    if p.upvote_history:
+        return p.upvote_history
+    return (UpvoteCount(p.upvotes_on, p.upvotes),) if p.upvotes is not None else ()
+
+
+def _compact(points: Iterable[UpvoteCount]) -> tuple[UpvoteCount, ...]:
+    """The points where the count changed; none kept while it never did (``upvotes`` says it)."""
+    kept: list[UpvoteCount] = []
+    for point in points:
+        if not kept or kept[-1].upvotes != point.upvotes:
+            kept.append(point)
+    return tuple(kept) if len(kept) > 1 else ()
+
+
+def _history_after(p: Paper, e: Entry, later: bool) -> tuple[UpvoteCount, ...]:
+    """The upvote history once entry ``e`` is applied: a later capture adds its count at the end, an
+    older one goes before the captures of later days (re-reading a capture already kept adds nothing)."""
+    if e.upvotes is None:
+        return p.upvote_history
+    seen = list(_counts_seen(p))
+    point = UpvoteCount(e.listed, e.upvotes)
+    if point in seen:
+        return p.upvote_history
+    if later:
+        seen.append(point)
+    else:
+        at = next((i for i, c in enumerate(seen) if (c.day or date.min) > (e.listed or date.min)), len(seen))
+        seen.insert(at, point)
+    return _compact(seen)
 
 
 def _former_titles(title: str, seen: Iterable[str]) -> tuple[str, ...]:

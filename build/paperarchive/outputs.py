@@ -1,4 +1,5 @@
-"""The files of the site that MkDocs does not render: JSON API, feeds, BibTeX files, search index, redirects.
+"""The files of the site that MkDocs does not render: JSON API, feeds, BibTeX files, search index, the data
+set (``data/``), redirects.
 
 Each is made from the site model (``SiteContext``) alone, never from the rendered pages.
 ``side_files`` makes all but the redirects in memory (site path -> bytes); ``write_files`` writes
@@ -14,7 +15,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import bibtex, urls
+from . import bibtex, dataset, urls
 from .sitemodel import SiteContext
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -30,6 +31,7 @@ def side_files(ctx: SiteContext) -> dict[str, bytes]:
     files.update(feed_files(ctx, ctx.site_url or "/"))
     files.update(bibtex_files(ctx))
     files.update(search_index_files(ctx))
+    files.update(dataset.dataset_files(ctx.papers, ctx.topics_of))
     return files
 
 
@@ -69,11 +71,26 @@ def feed_files(ctx: SiteContext, site_url: str) -> dict[str, bytes]:
     channels = [(channel, papers, None) for channel, papers in channels]
     channels += [(feeds.org_channel(identity, site_url=site_url, page=urls.org_url(o.id), name=o.name,
                                     newest=newest), ctx.by_org[o.id], org_feeds) for o in ctx.orgs]
+    channels += [(channel, papers, None) for channel, papers in _top_channels(ctx, site_url)]
     files = {}
     for channel, papers, names in channels:
         for path, text in feeds.feed_documents(channel, papers, names).items():
             files[path] = text.encode("utf-8", "backslashreplace")
     return files
+
+
+def _top_channels(ctx: SiteContext, site_url: str) -> list:
+    """The top-of-the-week and top-of-the-month feeds, beside ``popular/weeks/`` and ``popular/months/``
+    (none when no upvotes are known: the pages are not made either)."""
+    from . import feeds, popularity
+
+    weeks = popularity.top_of_weeks(ctx)
+    if not weeks:
+        return []
+    months = popularity.top_of_months(ctx)
+    return [(feeds.top_channel(ctx.identity, site_url=site_url, page=page, period=period, newest=ctx.newest_date),
+             popularity.feed_selection(tops))
+            for page, period, tops in ((urls.POPULAR_WEEKS, "week", weeks), (urls.POPULAR_MONTHS, "month", months))]
 
 
 def bibtex_files(ctx: SiteContext) -> dict[str, bytes]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from slugify import slugify
@@ -47,6 +47,31 @@ PARSE_FIELDS = (
 )
 
 
+# A store field whose key a store file holds only when its value is known (not its default): the files
+# of papers stored before the field existed, or without it, keep their bytes.
+WHEN_KNOWN = {"when_known": True}
+
+
+@dataclass(frozen=True, order=True)
+class AuthorProfile:
+    """An author who claimed the paper on Hugging Face: the name as listed and the Hugging Face user name."""
+
+    name: str
+    user: str
+
+    @property
+    def url(self) -> str:
+        return f"https://huggingface.co/{self.user}"
+
+
+@dataclass(frozen=True, order=True)
+class UpvoteCount:
+    """A paper's upvotes as one capture of an API file gave them; ``day``: that file's listing date."""
+
+    day: date | None
+    upvotes: int
+
+
 @dataclass(frozen=True)
 class Entry:
     """One paper as one source shows it."""
@@ -70,7 +95,10 @@ class Entry:
     upvotes: int | None = None
     github: str | None = None
     project_page: str | None = None
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # Hugging Face's AI keywords (``ai_keywords``)
+    ai_summary: str | None = None  # Hugging Face's AI summary, one line
+    github_stars: int | None = None  # the repository's stars when the API file was captured
+    author_profiles: tuple[AuthorProfile, ...] = ()  # authors who claimed the paper on Hugging Face
 
     def parse_json(self) -> dict:
         """The record as `paperarchive parse` prints it (dates as ISO strings)."""
@@ -145,6 +173,11 @@ class Paper:
     github: str | None = None
     project_page: str | None = None
     keywords: tuple[str, ...] = ()
+    ai_summary: str | None = field(default=None, metadata=WHEN_KNOWN)
+    github_stars: int | None = field(default=None, metadata=WHEN_KNOWN)
+    author_profiles: tuple[AuthorProfile, ...] = field(default=(), metadata=WHEN_KNOWN)
+    # every upvote count captured, oldest first, one point per change; kept only once the count changed
+    upvote_history: tuple[UpvoteCount, ...] = field(default=(), metadata=WHEN_KNOWN)
     links: tuple[str, ...] = ()  # URLs found in the abstract, cleaned
     first_seen: date | None = None  # earliest listed date among sources
     sources: tuple[Source, ...] = ()  # sorted
@@ -161,9 +194,24 @@ class Paper:
         return self.published
 
     @property
+    def upvotes_on(self) -> date | None:
+        """The listing date of the capture that gave ``upvotes``: the last point of the history, else the
+        newest API file (only those carry upvotes) among the sources."""
+        if self.upvotes is None:
+            return None
+        if self.upvote_history:
+            return self.upvote_history[-1].day
+        return max((s.listed for s in self.sources if s.listed and is_api_listing(s.listing)), default=None)
+
+    @property
     def key(self) -> str:
         """The folded title: two entries with the same key are the same paper."""
         return fold_title(self.title)
+
+
+def is_api_listing(listing: str) -> bool:
+    """Whether a source is a Hugging Face API file (``content/api/YYYY-MM-DD.json``) rather than listing text."""
+    return listing.endswith(".json")
 
 
 _NOT_ALNUM_RE = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"

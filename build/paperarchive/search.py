@@ -1,10 +1,10 @@
 """Search: the browser index (our own static, sharded index, written into the built site) and the
 terminal search.
 
-Every paper is indexed once: title, abstract, authors, organization.  Listing pages (days, topics,
-orgs) are never indexed, so indexing memory follows the papers' own text.  ``tokenize`` and ``stem``
-have a copy in ``theme/assets/search/engine.js``; the queries themselves run in ``search_engine``
-(Python) and ``engine.js`` (the browser), the same steps over the same files, so that
+Every paper is indexed once: title, abstract (with Hugging Face's AI summary and keywords), authors,
+organization.  Listing pages (days, topics, orgs) are never indexed, so indexing memory follows the papers'
+own text.  ``tokenize`` and ``stem`` have a copy in ``theme/assets/search/engine.js``; the queries themselves
+run in ``search_engine`` (Python) and ``engine.js`` (the browser), the same steps over the same files, so that
 ``paperarchive search`` prints what the search page shows.  lunr.py (``--engine lunr``) is kept for its
 query syntax, with its own ranking and the ordering rule ``rank_key``.
 
@@ -57,6 +57,9 @@ class SearchRecord:
     organization: str
     published: str  # ISO date, or "" when the paper has none
     topics: tuple[str, ...]
+    # Hugging Face's AI summary and keywords: indexed with the abstract (same weight, same field), so
+    # the index files and both engines stay as they are; a quoted phrase is still checked on the abstract
+    hf_text: str = ""
 
     @property
     def year(self) -> str:
@@ -91,6 +94,7 @@ def search_records(papers: Sequence[Paper], topics_of: Mapping[str, tuple[str, .
             organization=paper.organization or "",
             published=paper.published.isoformat() if paper.published else "",
             topics=tuple(topics_of.get(paper.id, ())),
+            hf_text=" ".join(filter(None, (paper.ai_summary, *paper.keywords))),
         )
     return [by_id[key] for key in sorted(by_id)]
 
@@ -262,7 +266,8 @@ class _Postings(dict):
 
 
 def _field_texts(record: SearchRecord) -> tuple[str, str, str, str]:
-    return (record.title, record.abstract, " ".join(record.authors), record.organization)
+    abstract = f"{record.abstract} {record.hf_text}" if record.hf_text else record.abstract
+    return (record.title, abstract, " ".join(record.authors), record.organization)
 
 
 def build_postings(records: Sequence[SearchRecord]) -> _Postings:
@@ -510,7 +515,7 @@ def lunr_documents(records: Sequence[SearchRecord]) -> list[dict]:
         {
             "id": record.id,
             "title": record.title,
-            "abstract": record.abstract,
+            "abstract": _field_texts(record)[1],
             "authors": " ".join(record.authors),
             "organization": record.organization,
         }

@@ -15,7 +15,7 @@ from datetime import date
 
 import yaml
 
-from .records import Paper, Source, is_valid_id, iso_date
+from .records import AuthorProfile, Paper, Source, UpvoteCount, is_valid_id, iso_date
 
 _YAML_WIDTH = 1 << 30  # never fold a line: one field per line keeps diffs readable
 # Dates a store file may hold.  The last one is the last day whose midnight (UTC) fits the unsigned
@@ -60,6 +60,8 @@ _KIND_OF_TYPE = {
     date | None: "date",
     tuple[str, ...]: "texts",
     tuple[Source, ...]: "sources",
+    tuple[AuthorProfile, ...]: "profiles",
+    tuple[UpvoteCount, ...]: "counts",
 }
 _KIND_OF_FIELD = {"id": "id", "aliases": "ids"}  # where the type alone says too little
 
@@ -69,6 +71,7 @@ class _Field:
     name: str
     kind: str
     default: object  # MISSING: the field must be present
+    when_known: bool = False  # written only when its value is not the default
 
 
 def _paper_fields() -> tuple[_Field, ...]:
@@ -78,7 +81,7 @@ def _paper_fields() -> tuple[_Field, ...]:
         kind = _KIND_OF_FIELD.get(f.name) or _KIND_OF_TYPE.get(hints[f.name])
         if kind is None:
             raise TypeError(f"Paper.{f.name}: no store kind for type {hints[f.name]}")
-        found.append(_Field(f.name, kind, f.default))
+        found.append(_Field(f.name, kind, f.default, bool(f.metadata.get("when_known"))))
     return tuple(found)
 
 
@@ -102,6 +105,8 @@ _TO_PLAIN = {
     "ids": list,
     "date": iso_date,
     "sources": lambda value: [_source_dict(s) for s in value],
+    "profiles": lambda value: [{"name": a.name, "user": a.user} for a in value],
+    "counts": lambda value: [{"day": iso_date(c.day), "upvotes": c.upvotes} for c in value],
 }
 
 
@@ -110,6 +115,8 @@ def paper_to_dict(p: Paper) -> dict:
     found = {}
     for f in FIELDS:
         value = getattr(p, f.name)
+        if f.when_known and value == f.default:
+            continue
         convert = _TO_PLAIN.get(f.kind)
         found[f.name] = convert(value) if convert else value
     return found
@@ -165,6 +172,16 @@ def _check_ids(name: str, value: object) -> tuple[str, ...]:
     return items
 
 
+def _check_profiles(name: str, value: object) -> tuple[AuthorProfile, ...]:
+    value = value or []
+    if not isinstance(value, list) or not all(
+        isinstance(a, dict) and set(a) == {"name", "user"} and all(isinstance(x, str) and x for x in a.values())
+        for a in value
+    ):
+        raise FieldError(f"field {name!r} must be a list of {{name, user}} (non-empty text)", name)
+    return tuple(AuthorProfile(a["name"], a["user"]) for a in value)
+
+
 class _Reading:
     """One file's dates read as unknown (implausible), to be reported as warnings."""
 
@@ -186,6 +203,15 @@ class _Reading:
             self.implausible.append((name, index, key, f"field {shown!r} is not a plausible date ({written}): read as unknown"))
             return None
         return found
+
+    def counts(self, name: str, value: object) -> tuple[UpvoteCount, ...]:
+        value = value or []
+        if not isinstance(value, list) or not all(
+            isinstance(c, dict) and set(c) == {"day", "upvotes"} and _is_int(c["upvotes"]) and c["upvotes"] >= 0
+            for c in value
+        ):
+            raise FieldError(f"field {name!r} must be a list of {{day, upvotes (a whole number >= 0)}}", name)
+        return tuple(UpvoteCount(self.date(c["day"], name, i, "day"), c["upvotes"]) for i, c in enumerate(value))
 
     def sources(self, name: str, value: object) -> tuple[Source, ...]:
         value = value or []
@@ -225,6 +251,7 @@ _CHECKS = {
     "count": _check_count,
     "optional number": _check_optional_number,
     "texts": _check_texts,
+    "profiles": _check_profiles,
 }
 
 
@@ -245,6 +272,8 @@ def _read_dict(d: object, reading: _Reading) -> Paper:
             values[f.name] = reading.date(value, f.name)
         elif f.kind == "sources":
             values[f.name] = reading.sources(f.name, value)
+        elif f.kind == "counts":
+            values[f.name] = reading.counts(f.name, value)
         else:
             values[f.name] = _CHECKS[f.kind](f.name, value)
     return Paper(**values)
@@ -345,10 +374,14 @@ def _day_of(value: int | None) -> date | None:
 _TO_ROW = {
     "date": _ordinal,
     "sources": lambda value: tuple((_ordinal(s.listed), s.listing, s.rank) for s in value),
+    "profiles": lambda value: tuple((a.name, a.user) for a in value),
+    "counts": lambda value: tuple((_ordinal(c.day), c.upvotes) for c in value),
 }
 _FROM_ROW = {
     "date": _day_of,
     "sources": lambda value: tuple(Source(_day_of(d), listing, rank) for d, listing, rank in value),
+    "profiles": lambda value: tuple(AuthorProfile(name, user) for name, user in value),
+    "counts": lambda value: tuple(UpvoteCount(_day_of(d), n) for d, n in value),
 }
 _ROW_OUT = tuple((i, _TO_ROW[f.kind]) for i, f in enumerate(FIELDS) if f.kind in _TO_ROW)
 _ROW_IN = tuple((i, _FROM_ROW[f.kind]) for i, f in enumerate(FIELDS) if f.kind in _FROM_ROW)

@@ -18,6 +18,9 @@ ORGS_INDEX = "orgs/"
 ABOUT = "about/"
 UNDATED = "days/undated/"
 READING_LIST = "reading-list/"
+POPULAR = "popular/"
+POPULAR_WEEKS = "popular/weeks/"  # the top-of-the-week feeds live here
+POPULAR_MONTHS = "popular/months/"
 # Feeds beside a listing page: (file name, MIME type, label), the same names at the root and per topic.
 FEEDS = (
     ("feed.xml", "application/rss+xml", "RSS"),
@@ -51,6 +54,16 @@ def year_url(year: str) -> str:
     return f"days/{year}/"
 
 
+def popular_week_url(week: str) -> str:
+    """The most upvoted papers of an ISO week ("2026-W34")."""
+    return f"{POPULAR_WEEKS}{week}/"
+
+
+def popular_month_url(month: str) -> str:
+    """The most upvoted papers of a month ("YYYY-MM")."""
+    return f"{POPULAR_MONTHS}{month}/"
+
+
 def topic_url(topic_id: str) -> str:
     return f"topics/{topic_id}/"
 
@@ -78,7 +91,7 @@ def src_for_url(url: str) -> str:
     """The docs path MkDocs turns into this URL (use_directory_urls)."""
     if url == HOME:
         return "index.md"
-    if url in (DAYS_INDEX, TOPICS_INDEX, ORGS_INDEX):
+    if url in (DAYS_INDEX, TOPICS_INDEX, ORGS_INDEX, POPULAR):
         return url + "index.md"
     return url.rstrip("/") + ".md"
 

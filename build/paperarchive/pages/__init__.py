@@ -3,8 +3,8 @@ memory; ``paperarchive generate`` writes them into docs_dir).
 
 ``render_pages(ctx)`` turns the site model into ``{docs path: Markdown text}``: the paper pages
 (``paper.py``), the listings (``listings.py``: days, weeks, months, years, topics, organizations), the
-entry pages (``indexes.py``) and the reading list's shell (``readinglist.py``). Every link is relative
-(``../../days/2025-11-20/``), so the site works under any sub-path.
+entry pages (``indexes.py``), the most upvoted papers (``popular.py``) and the reading list's shell
+(``readinglist.py``). Every link is relative (``../../days/2025-11-20/``), so the site works under any sub-path.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .listings import (
     year_page,
 )
 from .paper import PAPER_TEMPLATE, paper_page
+from .popular import popular_pages
 from .readinglist import reading_list_page
 
 # Pages with these templates are a single block of raw HTML: Markdown would pass them through unchanged.
@@ -52,6 +53,7 @@ def render_pages(ctx: SiteContext) -> dict[str, str]:
         pages.update(year_page(ctx, year, months))
     for month in ctx.months:
         pages.update(month_pages(ctx, month))
+    pages.update(popular_pages(ctx))
     pages.update(orgs_index_pages(ctx))
     for o in ctx.orgs:
         pages.update(org_pages(ctx, o))
