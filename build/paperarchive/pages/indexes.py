@@ -10,6 +10,7 @@ from ..urls import (
     DAYS_INDEX,
     HOME,
     ORGS_INDEX,
+    POPULAR,
     TOPICS_INDEX,
     UNDATED,
     day_url,
@@ -44,7 +45,7 @@ def home_page(ctx: SiteContext) -> str:
         _headline(ctx),
         (f'<p class="pa-browse">Search with the box at the top, browse by '
         f'<a href="{href(here, DAYS_INDEX)}">day</a>, by <a href="{href(here, TOPICS_INDEX)}">topic</a> or by '
-        f'<a href="{href(here, ORGS_INDEX)}">organization</a>, '
+        f'<a href="{href(here, ORGS_INDEX)}">organization</a>, see the <a href="{href(here, POPULAR)}">most upvoted</a>, '
         f'or read <a href="{href(here, ABOUT)}">about the archive</a>.</p>\n'),
         feed_links(here, ""),
     ]
@@ -63,11 +64,16 @@ def home_page(ctx: SiteContext) -> str:
     else:
         out.append(_recently_published(ctx, here))
     out.append('<h2 id="topics">Topics</h2>\n')
+    with_papers = [t for t in ctx.topics if ctx.by_topic[t.id]]  # an empty topic is listed on the topics index only
     items = "\n".join(
         f'<li><a href="{href(here, topic_url(t.id))}">{esc(t.name)}</a> ({len(ctx.by_topic[t.id]):,})</li>'
-        for t in sorted(ctx.topics, key=lambda t: (-len(ctx.by_topic[t.id]), t.id))
+        for t in sorted(with_papers, key=lambda t: (-len(ctx.by_topic[t.id]), t.id))
     )
-    out.append(f'<ul class="pa-home-topics">\n{items}\n</ul>\n</div>\n')
+    out.append(f'<ul class="pa-home-topics">\n{items}\n</ul>\n' if items else "<p>No topic has papers yet.</p>\n")
+    empty = len(ctx.topics) - len(with_papers)
+    if empty:
+        out.append(f'<p>{plural(empty, "topic")} without papers yet: <a href="{href(here, TOPICS_INDEX)}">all topics</a>.</p>\n')
+    out.append("</div>\n")
     return "".join(out)
 
 
@@ -148,8 +154,10 @@ def days_index(ctx: SiteContext) -> str:
 def topics_index(ctx: SiteContext) -> str:
     here = TOPICS_INDEX
     rows = "\n".join(
-        f'<tr><td><a href="{href(here, topic_url(t.id))}">{esc(t.name)}</a></td>'
-        f"<td>{len(ctx.by_topic[t.id]):,}</td><td>{esc(t.description)}</td></tr>"
+        (f'<tr><td><a href="{href(here, topic_url(t.id))}">{esc(t.name)}</a></td>'
+         f"<td>{len(ctx.by_topic[t.id]):,}</td><td>{esc(t.description)}</td></tr>") if ctx.by_topic[t.id] else
+        (f'<tr class="pa-topic--empty"><td><a href="{href(here, topic_url(t.id))}">{esc(t.name)}</a></td>'
+         f"<td>none yet</td><td>{esc(t.description)}</td></tr>")
         for t in ctx.topics
     )
     untopical = sum(1 for p in ctx.papers if not ctx.topics_of[p.id])
