@@ -166,14 +166,7 @@ def generate_docs(store: Path, docs: Path) -> Path:
 
 
 def measure_bare(docs: Path, work: Path, runs: int) -> dict:
-    config = work / "bare.yml"
-    theme_dir = ROOT / "build" / "paperarchive" / "theme"
-    config.write_text(
-        f"INHERIT: {json.dumps(str(CONFIG))}\n"
-        f"docs_dir: {json.dumps(str(docs))}\nsite_dir: {json.dumps(str(work / 'site-bare'))}\n"
-        f"theme:\n  name: material\n  custom_dir: {json.dumps(str(theme_dir))}\n",
-        encoding="utf-8",
-    )
+    config = bare_config(docs, work / "site-bare", work)
     fresh, again, rss = [], [], []
     for _ in range(runs):  # into an empty site folder, then over its own previous site (MkDocs deletes it first)
         for seconds, clean in ((fresh, True), (again, False)):

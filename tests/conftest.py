@@ -100,42 +100,50 @@ def _without_date_env():
         yield
 
 
+def _stored(tmp_path_factory, name: str, files) -> Path:
+    """A store ingested once per test run from ``files``."""
+    files = list(files)
+    return _once(tmp_path_factory, name, lambda folder: ingest_into(folder, files))
+
+
+def _built(tmp_path_factory, name: str, store: Path) -> Path:
+    """The site built once per test run from ``store``."""
+    with _without_date_env():
+        return _once(tmp_path_factory, name, lambda folder: build_into(store, folder))
+
+
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory) -> Path:
     """The store ingested from the five shipped seed listings (content/listings/*.txt)."""
-    return _once(tmp_path_factory, "seed-store", lambda folder: ingest_into(folder, list(LISTINGS.glob("*.txt"))))
+    return _stored(tmp_path_factory, "seed-store", LISTINGS.glob("*.txt"))
 
 
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory, seed_store) -> Path:
     """The site built from ``seed_store`` (a site/ folder: index.html at its top)."""
-    with _without_date_env():
-        return _once(tmp_path_factory, "seed-site", lambda folder: build_into(seed_store, folder))
+    return _built(tmp_path_factory, "seed-site", seed_store)
 
 
 @pytest.fixture(scope="session")
 def hostile_store(tmp_path_factory) -> Path:
     """The store ingested from tests/fixtures/hostile/*.txt (titles and abstracts that try to be code)."""
-    return _once(tmp_path_factory, "hostile-store", lambda folder: ingest_into(folder, list(HOSTILE.glob("*.txt"))))
+    return _stored(tmp_path_factory, "hostile-store", HOSTILE.glob("*.txt"))
 
 
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory, hostile_store) -> Path:
-    with _without_date_env():
-        return _once(tmp_path_factory, "hostile-site", lambda folder: build_into(hostile_store, folder))
+    return _built(tmp_path_factory, "hostile-site", hostile_store)
 
 
 @pytest.fixture(scope="session")
 def featured_store(tmp_path_factory) -> Path:
     """The store ingested from tests/fixtures/hfapi/*.json: Daily Papers days, each paper with its place."""
-    return _once(tmp_path_factory, "featured-store",
-                 lambda folder: ingest_into(folder, list((FIXTURES / "hfapi").glob("*.json"))))
+    return _stored(tmp_path_factory, "featured-store", (FIXTURES / "hfapi").glob("*.json"))
 
 
 @pytest.fixture(scope="session")
 def featured_site(tmp_path_factory, featured_store) -> Path:
-    with _without_date_env():
-        return _once(tmp_path_factory, "featured-site", lambda folder: build_into(featured_store, folder))
+    return _built(tmp_path_factory, "featured-site", featured_store)
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from pathlib import Path
 
 from . import bibtex, dataset, urls
+from .records import is_valid_id
 from .sitemodel import SiteContext
-
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class OutputError(Exception):
@@ -122,13 +120,13 @@ def search_index_files(ctx: SiteContext) -> dict[str, bytes]:
 def check_redirects(ctx: SiteContext) -> None:
     """Every retired id and the id it points to are valid paper ids (they become folder names)."""
     for alias, kept in ctx.redirects.items():
-        if not (_SAFE_ID.match(alias) and _SAFE_ID.match(kept)):
+        if not (is_valid_id(alias) and is_valid_id(kept)):
             raise OutputError(f"paper {kept!r}: alias {alias!r} is not a valid paper id")
 
 
 def write_redirects(site_dir: Path, ctx: SiteContext) -> int:
-    """papers/<retired id>/index.html -> the kept paper (after MkDocs, so the sitemap lists live pages only)."""
-    check_redirects(ctx)
+    """papers/<retired id>/index.html -> the kept paper (after MkDocs, so the sitemap lists live pages only);
+    the ids were checked before anything was written (check_redirects)."""
     written = 0
     for alias, kept in ctx.redirects.items():
         target = site_dir / urls.paper_url(alias) / "index.html"

@@ -498,13 +498,6 @@ def _load_config(config: Path, docs_dir: Path | None, site_dir: Path | None, str
         raise BuildFailed(str(exc)) from None
 
 
-def _configured_docs_dir(config: Path) -> Path:
-    try:
-        return rendering.configured_docs_dir(config)
-    except rendering.ConfigFailed as exc:
-        raise BuildFailed(str(exc)) from None
-
-
 class _MkDocsLog(logging.Handler):
     """Shows MkDocs' warnings and errors on err and counts them (the build report's count)."""
 
