@@ -54,9 +54,14 @@ def save_button(page, paper_id: str):
 
 
 def reading_list(page) -> list[dict]:
-    """The reading-list page's items once every one is filled: [{id, title, text}]."""
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.pa-rl-list > li')].every(li => li.querySelector('.pa-date'))")
+    """The reading-list page's items once its list is drawn and every item filled: [{id, title, text}].
+
+    The list itself is waited for because after instant navigation the URL changes before Material swaps
+    the page in, when "every item is filled" holds of no item."""
+    page.wait_for_function("""() => {
+        const list = document.querySelector('.pa-rl-list');
+        return list && [...list.children].every(li => li.querySelector('.pa-date'));
+    }""")
     return page.evaluate("""() => [...document.querySelectorAll('.pa-rl-list > li')].map(li => ({
         id: li.dataset.paId, title: li.querySelector('a').textContent, text: li.textContent}))""")
 
