@@ -28,6 +28,9 @@ Every measured run is a fresh process, as a user runs it:
   unchanged corpus) live in PAPERARCHIVE_CACHE_DIR: the build is
   measured cold (an empty cache folder per run: a fresh CI machine) and warm (a rebuild of the
   same store, as on a developer's machine or with the folder kept between CI runs).
+* a rebuild ends when its new site is in place; the old site is deleted by a detached process
+  (site.delete_in_background), which the benchmark waits for, untimed, before it starts the next run.
+  MkDocs deletes its old site before it writes (clean_directory), so the bare rebuild's time includes it.
 * memory: ru_maxrss of the build process and, separately, of its largest child (the forked side
   job): the two share their copy-on-write pages, so their sum is an upper bound.
 """
@@ -146,6 +149,7 @@ def measure_build(store: Path, work: Path, runs: int) -> dict:
                 shutil.rmtree(site_dir, ignore_errors=True)
             took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir)],
                                env=dict(env(), PAPERARCHIVE_CACHE_DIR=str(cache_of(run)), **extra_env))
+            old_site_gone(site_dir)
             usage = last_json(done.stderr)
             times[kind].append(took)
             cpu[kind].append(usage["cpu"])
@@ -197,7 +201,17 @@ def site_sizes(site_dir: Path) -> dict:
 def build_once(root: Path, store: Path, site_dir: Path, cache: Path) -> tuple[float, float, str]:
     took, done = timed([sys.executable, "-c", BUILD_WRAPPER, str(CONFIG), str(store), str(site_dir)],
                        env=dict(env(root), PAPERARCHIVE_CACHE_DIR=str(cache)))
+    old_site_gone(site_dir)
     return took, last_json(done.stderr)["cpu"], done.stderr.strip().splitlines()[-2]
+
+
+def old_site_gone(site_dir: Path) -> float:
+    """Wait until the old site a rebuild replaced is deleted (site.delete_in_background): that process's
+    work must not land in the next measured run. Returns the seconds waited."""
+    start = time.perf_counter()
+    while any(site_dir.parent.glob(f"{site_dir.name}.old-*")):
+        time.sleep(0.05)
+    return time.perf_counter() - start
 
 
 def bare_once(config: Path) -> tuple[float, float]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -282,7 +284,7 @@ def test_what_killed_builds_left_is_removed_by_the_next_build(fixture_sites, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.building-1-abcd", "site.notes"]
 
 
-def test_the_new_site_is_swapped_in_atomically_and_the_old_one_deleted(tmp_path, monkeypatch):
+def test_the_new_site_is_swapped_in_atomically_and_the_old_one_handed_back(tmp_path, monkeypatch):
     new, final = tmp_path / "new", tmp_path / "site"
     for folder, text in ((new, "new"), (final, "old")):
         folder.mkdir()
@@ -290,10 +292,12 @@ def test_the_new_site_is_swapped_in_atomically_and_the_old_one_deleted(tmp_path,
     exchanged = []
     exchange = site._exchange
     monkeypatch.setattr(site, "_exchange", lambda a, b: exchanged.append((a, b)) or exchange(a, b))
-    site.swap_in(new, final)
+    old = site.swap_in(new, final)
     assert exchanged == [(new, final)]
     assert (final / "index.html").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (old / "index.html").read_text() == "old"
+    assert old.name.startswith(f"site.old-{os.getpid()}-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", old.name]
 
 
 def test_without_renameat2_the_swap_falls_back_to_two_renames(tmp_path, monkeypatch):
@@ -302,13 +306,40 @@ def test_without_renameat2_the_swap_falls_back_to_two_renames(tmp_path, monkeypa
     for folder, text in ((new, "new"), (final, "old")):
         folder.mkdir()
         (folder / "index.html").write_text(text)
-    site.swap_in(new, final)
+    old = site.swap_in(new, final)
     assert (final / "index.html").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (old / "index.html").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", old.name]
     newer = tmp_path / "newer"
     newer.mkdir()
-    site.swap_in(newer, tmp_path / "first")  # no site yet: one rename
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "site"]
+    assert site.swap_in(newer, tmp_path / "first") is None  # no site yet: one rename
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "site", old.name]
+
+
+def gone_within(path: Path, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not path.exists()
+
+
+def test_the_old_site_is_deleted_by_a_process_that_outlives_the_build(tmp_path):
+    old = tmp_path / f"site.old-{os.getpid()}-1"
+    (old / "papers" / "x").mkdir(parents=True)
+    (old / "papers" / "x" / "index.html").write_text("old")
+    started = time.monotonic()
+    site.delete_in_background(old)
+    assert time.monotonic() - started < 5  # it does not wait for the deletion
+    assert gone_within(old)
+
+
+def test_a_rebuild_puts_the_new_site_in_place_and_the_old_one_goes(fixture_sites, tmp_path):
+    site_dir = tmp_path / "site"
+    for _ in range(2):
+        site.build_site(CONFIG, fixture_papers(), fixture_taxonomy(), site_dir=site_dir, err=io.StringIO())
+    assert (site_dir / "index.html").is_file()
+    assert all(gone_within(p) for p in tmp_path.iterdir() if p.name != "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_a_site_folder_that_cannot_be_written_is_one_line_and_no_traceback(seed_store, tmp_path, monkeypatch):

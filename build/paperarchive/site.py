@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -216,7 +217,10 @@ def build_site(
             redirects = outputs.write_redirects(staging, ctx)
             t3 = time.perf_counter()
             bar.stage("swapping the new site in")
-            swap_in(staging, final_site)
+            old_site = swap_in(staging, final_site)
+            staging = None
+            if old_site is not None:
+                delete_in_background(old_site)
             t4 = time.perf_counter()
         except rendering.RenderingFailed as exc:
             raise BuildFailed(str(exc)) from exc
@@ -438,21 +442,36 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def swap_in(staging: Path, final_site: Path) -> None:
-    """Put ``staging`` in the place of ``final_site`` in one step (the old site, if any, is deleted after):
-    at every moment ``final_site`` is either the old site or the new one."""
+def swap_in(staging: Path, final_site: Path) -> Path | None:
+    """Put ``staging`` in the place of ``final_site`` in one step: at every moment ``final_site`` is either
+    the old site or the new one. Returns the old site, renamed ``site.old-<pid>-<time>`` beside the new
+    one, for the caller to delete (``delete_in_background``); None when there was none."""
     if not os.path.lexists(final_site):
         os.rename(staging, final_site)
-        return
+        return None
+    old = final_site.with_name(f"{final_site.name}.old-{os.getpid()}-{time.time_ns()}")
     if _exchange(staging, final_site):
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site
-        return
+        os.rename(staging, old)  # the old site, now at the staging path
+        return old
     # no atomic exchange here: two renames (a crash between them leaves the old site as site.old-*,
     # which the next build deletes)
-    old = final_site.with_name(f"{final_site.name}.old-{os.getpid()}-{int(time.time())}")
     os.rename(final_site, old)
     os.rename(staging, final_site)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
+
+
+def delete_in_background(folder: Path) -> None:
+    """Delete ``folder`` in a detached process, so that a rebuild ends when its new site is in place, not
+    when the 40,000 files of the old one are gone. The folder is named as a leftover (``site.old-<pid>-``):
+    should the deleting process be killed, the next build deletes what is left (``remove_leftovers``)."""
+    try:
+        subprocess.Popen([sys.executable, "-c", _DELETE, os.fspath(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:  # no process to spare: delete it here
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
 _RENAME_EXCHANGE = 2
@@ -538,4 +557,5 @@ def _base(config: Path) -> Path:
     return Path(config).resolve().parent
 
 
-__all__ = ["BuildFailed", "BuildReport", "build", "build_site", "generate_only", "serve", "site_epoch", "swap_in"]
+__all__ = ["BuildFailed", "BuildReport", "build", "build_site", "delete_in_background", "generate_only", "serve", "site_epoch",
+           "swap_in"]
