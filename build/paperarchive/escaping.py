@@ -73,12 +73,14 @@ def front_matter(**fields: str | None) -> str:
 # Inside <script> the HTML parser looks for "</script" and "<!--" in the raw text, whatever JSON
 # means by it; U+2028/9 end a line in older JavaScript; lone surrogates cannot be written as UTF-8.
 _SCRIPT_JSON_RE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")) without a new encoder per call
+_SCRIPT_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def script_json(value: object) -> str:
     """JSON for a ``<script type="application/ld+json">`` element: json.loads of the element's text
     gives ``value`` back, and no text in it can end the element or open a comment."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    text = _SCRIPT_JSON_ENCODER.encode(value)
     return _SCRIPT_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
