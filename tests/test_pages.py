@@ -24,7 +24,7 @@ from mkdocs.utils.meta import get_data
 from conftest import CORPUS, FIXTURES, ROOT, require_shared
 from goldenfiles import check_golden_tree
 from paperarchive import hfapi
-from paperarchive.pages import RAW_HTML_TEMPLATES, render_pages, write_pages
+from paperarchive.pages import RAW_HTML_TEMPLATES, parts, render_pages, write_pages
 from paperarchive.pages.paper import arxiv_urls, hugging_face_url, paper_page
 from paperarchive.pages.parts import (
     ABSTRACT_SHOWN_MAX,
@@ -236,6 +236,39 @@ def test_first_sentence():
     long = "word " * 100
     cut = first_sentence(long, 50)
     assert cut.endswith("…") and len(cut) <= 51
+
+
+def _first_sentence_of_the_whole_text(text: str, limit: int) -> str:
+    """first_sentence as defined: on the whole abstract, its white space made single spaces."""
+    text = " ".join(text.split())
+    match = re.search(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])", text)
+    sentence = text[: match.start()] if match else text
+    if len(sentence) > limit:
+        at = sentence.rfind(" ", 0, limit)
+        sentence = sentence[: at if at > limit // 2 else limit].rstrip() + "…"
+    return sentence
+
+
+_WORDS = st.sampled_from(["a", "Ab", "model.", "x!", "Y?", "(A", '"B', "'c", "[D", "9", "e.g.", "", "été", "Z."])
+_SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c", " \n "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.tuples(_WORDS, _SPACES), max_size=400), lead=_SPACES | st.just(""),
+       limit=st.sampled_from([5, 12, 40, 280]))
+def test_first_sentence_reads_only_the_abstracts_beginning_and_finds_the_same_sentence(words, lead, limit):
+    text = lead + "".join(word + space for word, space in words)
+    assert first_sentence(text, limit) == _first_sentence_of_the_whole_text(text, limit)
+
+
+def test_each_paper_is_made_once_for_every_list_that_shows_it(ctx, monkeypatch):
+    made: list[str] = []
+    make = parts.make_paper_parts
+    monkeypatch.setattr(parts, "make_paper_parts", lambda c, p: made.append(p.id) or make(c, p))
+    ctx = replace(ctx)  # a context nothing was made in
+    assert render_pages(ctx) == render_pages(ctx)
+    assert sorted(made) == sorted([p.id for p in ctx.papers] * 2)  # once per paper per rendering
+    assert not ctx.paper_parts  # each rendering keeps them in a context of its own
 
 
 def test_write_pages_writes_only_changes_and_removes_stale_files(tmp_path, ctx):

@@ -13,10 +13,9 @@ made here is safe to output as it is: the theme prints it without a second escap
 from __future__ import annotations
 
 import re
-import urllib.parse
 from datetime import date
 
-from .escaping import esc, safe_url, script_json
+from .escaping import esc, query_string, safe_url, script_json
 from .paperlinks import arxiv_abs_url, arxiv_id_of, arxiv_pdf_url
 from .records import Paper
 
@@ -108,9 +107,8 @@ def coins_fields(p: Paper, page_url: str | None) -> list[tuple[str, str]]:
 
 def coins(p: Paper, page_url: str | None) -> str:
     """The COinS span of a paper (empty and invisible; citation managers read its title attribute)."""
-    query = urllib.parse.urlencode(
-        [(name, _SURROGATES_RE.sub("\ufffd", value)) for name, value in coins_fields(p, page_url)],
-        quote_via=lambda text, _safe, encoding, errors: urllib.parse.quote_plus(text, ":/", encoding, errors),
+    query = query_string(
+        ((name, _SURROGATES_RE.sub("\ufffd", value)) for name, value in coins_fields(p, page_url)), safe=":/"
     )
     return f'<span class="Z3988" title="{esc(query)}"></span>'
 

@@ -17,11 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import bibtex
 from .records import Paper
 from .urls import org_slug
+
+if TYPE_CHECKING:
+    from .pages.parts import PaperParts
 
 PER_PAGE = 200  # papers per listing page: a day-style page of 200 is ~130 KB, below the 200 KB cap
 RELATED_COUNT = 5  # related papers shown on a paper page
@@ -105,6 +108,10 @@ class SiteContext:
     day_index: Mapping[date, int] = field(default_factory=dict, repr=False, compare=False)
     paper_by_id: Mapping[str, Paper] = field(default_factory=dict, repr=False, compare=False)
     org_by_id: Mapping[str, Org] = field(default_factory=dict, repr=False, compare=False)
+    # what the pages show of each paper wherever it appears (pages.parts.paper_parts), made once per paper
+    # as the pages are made; new (empty) in every context, dataclasses.replace included
+    paper_parts: dict[str, PaperParts] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def site_url(self) -> str | None:

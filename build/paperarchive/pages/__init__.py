@@ -9,6 +9,7 @@ entry pages (``indexes.py``), the most upvoted papers (``popular.py``) and the r
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,6 +37,8 @@ RAW_HTML_TEMPLATES = frozenset({PAPER_TEMPLATE, LISTING_TEMPLATE})
 
 def render_pages(ctx: SiteContext) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
+    # a context of this rendering's own: what the pages make once per paper (SiteContext.paper_parts) goes with it
+    ctx = dataclasses.replace(ctx)
     pages: dict[str, str] = {
         "index.md": home_page(ctx),
         src_for_url(DAYS_INDEX): days_index(ctx),

@@ -178,7 +178,7 @@ def week_pages(ctx: SiteContext, week: str) -> dict[str, str]:
     prev, following = _neighbours(ctx.weeks, week)
     sections = "".join(
         f'<h2 id="d{d.isoformat()}"><a href="{href(here, day_url(d))}">{WEEKDAYS[d.weekday()]}, {long_date(d)}</a></h2>\n'
-        f'<ol class="pa-papers">\n' + "\n".join(title_item(p, here) for p in ctx.by_day[d]) + "\n</ol>\n"
+        f'<ol class="pa-papers">\n' + "\n".join(title_item(ctx, p, here) for p in ctx.by_day[d]) + "\n</ol>\n"
         for d in days
     )
     body = "".join([

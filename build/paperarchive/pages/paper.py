@@ -6,7 +6,7 @@ import dataclasses
 import urllib.parse
 
 from .. import bibtex, headtags, mathtext, paperlinks
-from ..escaping import esc, front_matter, href, pre_text, safe_url
+from ..escaping import esc, front_matter, href, pre_text, query_string, quote_plus, safe_url
 from ..records import Paper
 from ..sitemodel import SiteContext, month_of
 from ..urls import (
@@ -23,9 +23,9 @@ from .parts import (
     ABSTRACT_SHOWN_MAX,
     TITLE_SHOWN_MAX,
     cut,
-    first_sentence,
     long_date,
     month_title,
+    paper_parts,
     plural,
     short_date,
     topic_links,
@@ -43,14 +43,14 @@ def _title_query(p: Paper) -> str:
 def hugging_face_url(p: Paper) -> str:
     if p.arxiv_id:
         return "https://huggingface.co/papers/" + urllib.parse.quote(p.arxiv_id, safe=".")
-    return "https://huggingface.co/papers?q=" + urllib.parse.quote_plus(_title_query(p))
+    return "https://huggingface.co/papers?q=" + quote_plus(_title_query(p))
 
 
 def arxiv_urls(p: Paper) -> tuple[tuple[str, str], ...]:
     if p.arxiv_id:
         aid = urllib.parse.quote(p.arxiv_id, safe="./")
         return (("arXiv", f"https://arxiv.org/abs/{aid}"), ("PDF", f"https://arxiv.org/pdf/{aid}"))
-    query = urllib.parse.urlencode({"query": _title_query(p), "searchtype": "title"})
+    query = query_string([("query", _title_query(p)), ("searchtype", "title")])
     return (("arXiv search", f"https://arxiv.org/search/?{query}"),)
 
 
@@ -77,7 +77,7 @@ def head_tags(ctx: SiteContext, p: Paper) -> str:
     """The page's head tags (description, Open Graph, Highwire citation_*, JSON-LD): already escaped
     HTML, which paper.html outputs as it is."""
     return headtags.paper_head(bounded(p), page_url=bibtex.page_url_of(ctx.site_url, paper_url(p.id)),
-                               description=first_sentence(p.abstract), site_name=ctx.identity.name)
+                               description=paper_parts(ctx, p).first_sentence, site_name=ctx.identity.name)
 
 
 def _actions(p: Paper) -> str:
@@ -196,7 +196,7 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
         front_matter(title=cut(p.title, TITLE_SHOWN_MAX), template=PAPER_TEMPLATE, head=head_tags(ctx, p)),
         '<div class="pa-paper">\n',
         breadcrumb(ctx, p, here),
-        f'<h1 class="pa-title">{esc(cut(p.title, TITLE_SHOWN_MAX))}</h1>\n',
+        f'<h1 class="pa-title">{paper_parts(ctx, p).title}</h1>\n',
         _facts(ctx, p, here),
         _actions(p),
     ]
@@ -225,7 +225,7 @@ def paper_page(ctx: SiteContext, p: Paper) -> str:
     if related_ids:
         items = "".join(
             # a sibling (papers/<id>/); alone in its item, so a bidi override in it reaches nothing else
-            f'<li><a href="../{other.id}/">{esc(cut(other.title, TITLE_SHOWN_MAX))}</a></li>'
+            f'<li><a href="../{other.id}/">{paper_parts(ctx, other).title}</a></li>'
             for other in map(ctx.paper_by_id.__getitem__, related_ids)
         )
         out.append(f'<h2 id="related">Related papers</h2>\n<ul class="pa-related">{items}</ul>\n')

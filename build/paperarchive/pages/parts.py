@@ -58,13 +58,20 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
 def first_sentence(text: str, limit: int = FIRST_SENTENCE_MAX) -> str:
     """The abstract's first sentence (cut at a word, with an ellipsis, when very long)."""
-    text = " ".join(text.split())
+    text = spaced_head(text, limit + 3)  # a sentence end is a space between two characters
     match = _SENTENCE_END.search(text)
     sentence = text[: match.start()] if match else text
     if len(sentence) > limit:
         cut = sentence.rfind(" ", 0, limit)
         sentence = sentence[: cut if cut > limit // 2 else limit].rstrip() + "…"
     return sentence
+
+
+def spaced_head(text: str, size: int) -> str:
+    """``" ".join(text.split())``, or a prefix of it at least ``size`` long: all a first sentence of at most
+    ``size - 3`` characters depends on (an abstract is ~1,400 characters, its first sentence ~170)."""
+    head = " ".join(text[: 2 * size].split())
+    return head if len(head) >= size or 2 * size >= len(text) else " ".join(text.split())
 
 
 def topic_links(ctx: SiteContext, paper_id: str, from_url: str) -> str:
@@ -81,27 +88,56 @@ def coins(ctx: SiteContext, p: Paper) -> str:
     return headtags.coins(p, bibtex.page_url_of(ctx.site_url, paper_url(p.id)))
 
 
+@dataclasses.dataclass(frozen=True)
+class PaperParts:
+    """What the pages show of a paper wherever it appears: made once per paper (``paper_parts``), since a
+    paper is listed on ~5 pages and named on more (its neighbours' related papers, its week)."""
+
+    title: str  # escaped and bounded, as running text shows it
+    first_sentence: str  # the abstract's (not escaped)
+    short_item: tuple[str, ...]  # paper_item, short and full, cut where a link's relative prefix goes
+    full_item: tuple[str, ...]
+
+
+def paper_parts(ctx: SiteContext, p: Paper) -> PaperParts:
+    """The paper's parts, made on first use and kept in the site model for the rest of the pages."""
+    made = ctx.paper_parts.get(p.id)
+    if made is None:
+        made = ctx.paper_parts[p.id] = make_paper_parts(ctx, p)
+    return made
+
+
+def make_paper_parts(ctx: SiteContext, p: Paper) -> PaperParts:
+    """Every link of an item is ``href(here, url)``, i.e. ``"../" * here.count("/") + url``: that prefix
+    joining the item's pieces is the item on page ``here``."""
+    title = esc(cut(p.title, TITLE_SHOWN_MAX))
+    sentence = first_sentence(p.abstract)
+    published = p.published.isoformat() if p.published else "undated"
+    head = f'{paper_url(p.id)}"><bdi>{title}</bdi></a> <span class="pa-date">{published}</span>{coins(ctx, p)}'
+    full = ['<li><a href="']
+    last = head + f"<br><bdi>{esc(sentence)}</bdi>"
+    extra = [f"<bdi>{esc(cut(p.organization, TITLE_SHOWN_MAX))}</bdi>"] if p.organization else []
+    topics = ctx.topics_of[p.id]
+    if extra or topics:
+        last += '<br><span class="pa-topics">' + " · ".join(extra) + (" · " if extra and topics else "")
+        for i, tid in enumerate(topics):  # topic_links, cut at each link
+            full.append(last + (", " if i else "") + '<a href="')
+            last = f'{topic_url(tid)}">{esc(ctx.topic(tid).name)}</a>'
+        last += "</span>"
+    full.append(last + "</li>")
+    return PaperParts(title, sentence, ('<li><a href="', head + "</li>"), tuple(full))
+
+
 def paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
     """One paper in a listing, with its publication date; day pages (full) add its first sentence,
     organization and topics."""
-    published = p.published.isoformat() if p.published else "undated"
-    head = (f'<li><a href="{href(here, paper_url(p.id))}">{title_html(p.title)}</a> <span class="pa-date">{published}</span>'
-            f'{coins(ctx, p)}')
-    if not full:
-        return head + "</li>"
-    parts = [head, f"<br><bdi>{esc(first_sentence(p.abstract))}</bdi>"]
-    extra = [f"<bdi>{esc(cut(p.organization, TITLE_SHOWN_MAX))}</bdi>"] if p.organization else []
-    if ctx.topics_of[p.id]:
-        extra.append(topic_links(ctx, p.id, here))
-    if extra:
-        parts.append(f'<br><span class="pa-topics">{" · ".join(extra)}</span>')
-    parts.append("</li>")
-    return "".join(parts)
+    made = paper_parts(ctx, p)
+    return ("../" * here.count("/")).join(made.full_item if full else made.short_item)
 
 
-def title_item(p: Paper, here: str) -> str:
+def title_item(ctx: SiteContext, p: Paper, here: str) -> str:
     """A paper in a list of titles only (a week's days): alone in its item, so no isolation is needed."""
-    return f'<li><a href="{href(here, paper_url(p.id))}">{esc(cut(p.title, TITLE_SHOWN_MAX))}</a></li>'
+    return f'<li><a href="{href(here, paper_url(p.id))}">{paper_parts(ctx, p).title}</a></li>'
 
 
 def feed_links(here: str, base: str, feeds: Sequence[tuple[str, str, str]] = FEEDS) -> str:
