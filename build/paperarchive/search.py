@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import cache
+from .api import encode_json as _encode_json
 from .records import Paper, fold_title
 
 LUNR_FIELDS = (
@@ -372,11 +373,6 @@ def encode_packed(packed: Sequence[int], pairs: _Pairs | None = None) -> str:
     return "".join(map(pairs.__getitem__, map(operator.sub, packed, after)))
 
 
-def _encode_json(doc: object) -> bytes:
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text + "\n").encode("utf-8", "backslashreplace")  # a lone surrogate as its JSON escape
-
-
 def _packed(items: Sequence[tuple[str, object]], limit: int) -> list[list[tuple[str, object]]]:
     """Consecutive items grouped so that each group's JSON is about ``limit`` characters."""
     groups: list[list[tuple[str, object]]] = []
@@ -423,8 +419,8 @@ def front_coded(keys: Sequence[str]) -> str:
     out = []
     previous = ""
     for key in keys:
-        shared = 0
-        while shared < min(len(key), len(previous), 63) and key[shared] == previous[shared]:
+        shared, most = 0, min(len(key), len(previous), 63)
+        while shared < most and key[shared] == previous[shared]:
             shared += 1
         out.append(ALPHABET[shared] + key[shared:])
         previous = key
