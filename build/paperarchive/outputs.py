@@ -39,9 +39,9 @@ def side_files(ctx: SiteContext) -> dict[str, bytes]:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a while: the side files make about a million
-    containers, none in a cycle, and the collector's passes over them and the whole site model
-    cost a tenth of their CPU seconds."""
+    """Python's cyclic garbage collector off for a while: the side files make short-lived containers by
+    the hundred thousand, none in a cycle, and the collector's passes over them and the whole site
+    model cost a tenth of their CPU seconds."""
     paused = gc.isenabled()
     gc.disable()
     try:
