@@ -302,6 +302,34 @@ def test_tokenize_folds_and_splits():
     assert search.tokenize("!!! --- ...") == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_tokenize_matches_its_definition_on_any_text(text):
+    """ASCII text takes a shortcut (no NFKC, no CJK pass, no regex): the same tokens as the rule itself."""
+    folded = search.unicodedata.normalize("NFKC", text).lower()
+    assert search.tokenize(text) == search._WORD.findall(search._CJK.sub(r" \g<0> ", folded))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=200_000), unique=True, max_size=60), st.data())
+def test_packed_postings_encode_as_docs_and_codes_do(docs, data):
+    docs = sorted(docs)
+    codes = [data.draw(st.integers(min_value=0, max_value=63)) for _ in docs]
+    packed = search.array("q", [doc << 6 | code for doc, code in zip(docs, codes, strict=True)])
+    pairs = search._Pairs()
+    assert search.encode_packed(packed, pairs) == search.encode_docs(docs, codes)
+    assert search.encode_packed(packed, pairs) == search.encode_docs(docs, codes)  # memoised pairs reused
+
+
+_JSON_VALUES = st.recursive(st.integers() | st.text() | st.booleans() | st.none() | st.floats(allow_nan=False),
+                            lambda inner: st.lists(inner, max_size=4), max_leaves=8)
+
+
+@given(_JSON_VALUES)
+def test_json_size_is_the_length_of_the_json(value):
+    assert search._json_size(value) == len(json.dumps(value, ensure_ascii=False))
+
+
 def test_search_command_over_a_real_store(tmp_path, monkeypatch, capsys):
     """The command end to end: ingest the seed listings, search the store."""
     from paperarchive import ingest

@@ -102,8 +102,11 @@ def encode_json(doc: object) -> bytes:
     A lone surrogate (undecodable input kept by a reader) cannot be UTF-8; it is written as its
     JSON escape ``\\udcxx``, which any JSON reader decodes back to the same string.
     """
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text + "\n").encode("utf-8", "backslashreplace")
+    return (_COMPACT.encode(doc) + "\n").encode("utf-8", "backslashreplace")
+
+
+# json.dumps with these options makes this encoder anew on every call: 30,000 calls in a build
+_COMPACT = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def write_json(path: Path, doc: object) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import operator
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
@@ -129,7 +130,7 @@ def _channel(
 
 def feed_documents(channel: Channel, papers: Iterable[Paper], names: Iterable[str] | None = None) -> dict[str, str]:
     """The channel's feeds (all three, or those ``names``): site-relative path -> document."""
-    papers = tuple(papers)
+    papers = feed_papers(papers, channel.limit)  # sorted once: each feed's own choice among these is the same
     wanted = set(names) if names is not None else {name for name, _make in FEED_FILES}
     return {channel.page + name: make(papers, channel, feed_url=channel.feed_url(name))
             for name, make in FEED_FILES if name in wanted}
@@ -137,9 +138,12 @@ def feed_documents(channel: Channel, papers: Iterable[Paper], names: Iterable[st
 
 def feed_papers(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[Paper]:
     """The newest ``limit`` papers: by published date, then first seen (newest first), then id."""
-    by_id = sorted(papers, key=lambda paper: paper.id)
+    by_id = sorted(papers, key=_ID)
     by_id.sort(key=lambda paper: (paper.published or date.min, paper.first_seen or date.min), reverse=True)
     return by_id[:limit]
+
+
+_ID = operator.attrgetter("id")
 
 
 def rss_feed(papers: Iterable[Paper], channel: Channel, *, feed_url: str) -> str:

@@ -10,8 +10,11 @@ and checked before anything is written (``check_redirects``).
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import bibtex, dataset, urls
@@ -25,12 +28,27 @@ class OutputError(Exception):
 
 def side_files(ctx: SiteContext) -> dict[str, bytes]:
     """Everything made from the context alone: API, feeds, BibTeX files, search index."""
-    files = api_files(ctx)
-    files.update(feed_files(ctx, ctx.site_url or "/"))
-    files.update(bibtex_files(ctx))
-    files.update(search_index_files(ctx))
-    files.update(dataset.dataset_files(ctx.papers, ctx.topics_of))
+    with _collector_paused():
+        files = api_files(ctx)
+        files.update(feed_files(ctx, ctx.site_url or "/"))
+        files.update(bibtex_files(ctx))
+        files.update(search_index_files(ctx))
+        files.update(dataset.dataset_files(ctx.papers, ctx.topics_of))
     return files
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while: the side files make short-lived containers by
+    the hundred thousand, none in a cycle, and the collector's passes over them and the whole site
+    model cost a tenth of their CPU seconds."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def write_files(site_dir: Path, files: dict[str, bytes]) -> None:
