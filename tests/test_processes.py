@@ -107,3 +107,11 @@ def test_shared_counters_add_up_what_children_wrote(forking):
     counters[0] = 5
     processes.run_forked(lambda: counters.__setitem__(2, 7), "count").result()
     assert counters.total() == 12
+
+
+def test_the_child_leaves_the_objects_it_inherits_to_the_parent_s_collector(forking):
+    import gc
+
+    worker = processes.run_forked(gc.get_freeze_count, "freeze count")
+    assert worker.result() > 0  # frozen in the child: its collector never walks them
+    assert gc.get_freeze_count() == 0  # the parent collects its own objects as before

@@ -15,6 +15,7 @@ the child's one-line error (its traceback is printed when PAPERARCHIVE_DEBUG=1).
 from __future__ import annotations
 
 import contextlib
+import gc
 import mmap
 import os
 import pickle
@@ -156,7 +157,12 @@ def fork(what: str) -> Forked | Child:
     """
     read_end, write_end = os.pipe()
     parent = os.getpid()
+    # The child's collector leaves the objects it inherits alone: walking them would cost it CPU and
+    # copy every page it touches (copy-on-write), for objects the parent owns and frees.
+    gc.freeze()
     pid = os.fork()
+    if pid != 0:
+        gc.unfreeze()
     if pid == 0:
         global _forked_child
         _forked_child = True
