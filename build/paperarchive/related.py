@@ -48,8 +48,7 @@ RARE_CAP = 1000  # terms in at most this many papers find the candidates
 QUERY_TERMS = 30  # a paper's heaviest rare terms that look for them
 CANDIDATES = 60  # candidates per paper, scored exactly
 _PAIRS = 100_000  # candidate pairs scored at a time
-PARALLEL_MIN = 4000  # from this many papers the exact search uses a second process (fork)
-_BLOCK = 64  # columns per block when bounding the k-th best score from below
+_BLOCK = 64  # columns per block (at most) when bounding the k-th best score from below
 
 # The classic Glasgow/scikit-learn English stop list, plus words that open most abstracts
 # ("we propose a novel approach ...") and so say nothing about a paper's subject.
@@ -303,46 +302,107 @@ def _best_pairs(n: int, k: int, rows: np.ndarray, columns: np.ndarray, scores: n
 
 
 def exact_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
-    """Every pair scored (quadratic time): the reference the candidate search is measured against."""
+    """Every pair scored (quadratic time): the reference the candidate search is measured against.
+
+    The score matrix is symmetric, so each pair is scored once: a chunk of rows against itself and
+    the rows after it. The chunk's rows give its papers their best among those rows; its columns
+    give each later paper its best among the chunk's papers, kept until that paper's own chunk.
+    A paper's k best are then the k best of its own chunk's and those kept for it.
+    """
     n = matrix.shape[0]
     k = min(k, n - 1)
-    result = np.full((n, k), -1, dtype=np.int64)
     if k <= 0:
-        return result
+        return np.full((n, max(k, 0)), -1, dtype=np.int64)
+    keys = _PairKeys(n)
     dense_part, sparse_part = _split_frequent_terms(matrix)
-    sparse_t = sparse_part.T.tocsr()
+    chunk = max(1, CHUNK_CELLS // n)
+    kept: list[np.ndarray] = []  # sorted pair keys, for the rows of later chunks
+    best = np.full((n, k), -1, dtype=np.int64)
+    # one process, one BLAS thread: the build's other processes keep the machine's cores busy,
+    # and each pair is computed once.
+    with _one_blas_thread():
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            scores = dense_part[start:stop] @ dense_part[start:].T  # BLAS reads the transpose in place
+            scores += (sparse_part[start:stop] @ sparse_part[start:].T).toarray()
+            size = stop - start
+            scores[np.arange(size), np.arange(size)] = -1.0  # never itself
+            own = keys.offset(_best_keys(scores, k, keys), start, start)
+            later = np.ascontiguousarray(scores[:, size:].T)
+            kept.append(keys.offset(_best_keys(later, k, keys), stop, start))
+            for number, part in enumerate(kept[:-1]):
+                cut = np.searchsorted(part, keys.first_of_row(stop))
+                own, kept[number] = np.concatenate((own, part[:cut])), part[cut:]
+            keys.fill(best, _first_k(np.sort(own), k, keys))
+    return best
 
-    def rows(lo: int, hi: int) -> np.ndarray:
-        out = np.full((hi - lo, k), -1, dtype=np.int64)
-        chunk = max(1, CHUNK_CELLS // n)
-        for start in range(lo, hi, chunk):
-            stop = min(hi, start + chunk)
-            scores = dense_part[start:stop] @ dense_part.T  # BLAS reads the transpose in place
-            scores += (sparse_part[start:stop] @ sparse_t).toarray()
-            scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never itself
-            out[start - lo : stop - lo] = _best_k(scores, k)
-        return out
 
-    if n < PARALLEL_MIN:
-        return rows(0, n)
-    if not processes.fork_allowed():
-        if not processes.in_forked_child():
-            return rows(0, n)
-        # a forked child (the build's prefetch): the other core runs the build, and BLAS threads that
-        # wait for a busy core spin: one thread
-        with _one_blas_thread():
-            return rows(0, n)
-    # The rows are independent: a forked process scores the second half (scores are rounded
-    # before ranking, so the split cannot change a result). BLAS would otherwise run its
-    # dense product on both cores in each process: one thread each (measured at 10k:
-    # 2.6 s on one process with 2 BLAS threads, 1.7 s on two with one each).
-    with _one_blas_thread() as limited:
-        if not limited:
-            return rows(0, n)
-        half = n // 2
-        result[:half], result[half:] = processes.in_two_processes(
-            lambda: rows(0, half), lambda: rows(half, n), "related papers")
-    return result
+class _PairKeys:
+    """A candidate (row, column, score) packed into one int64 whose order is the ranking's: by row,
+    then by score rounded to SCORE_DECIMALS, higher first, then by column. Sorting these is several
+    times faster than a lexsort of the three columns.
+    """
+
+    POINTS = 1 << 21  # above any score's points (a cosine is at most 1, i.e. 10**SCORE_DECIMALS points)
+
+    def __init__(self, n: int) -> None:
+        self.column_bits = max(1, (n - 1).bit_length())
+        self.row_shift = self.column_bits + self.POINTS.bit_length()
+        if self.row_shift + self.column_bits > 63:
+            raise ValueError(f"exact_neighbours: {n} rows are too many")
+
+    def pack(self, rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        points = np.rint(scores.astype(np.float64) * 10.0**SCORE_DECIMALS).astype(np.int64)
+        if len(points) and points.max() >= self.POINTS:
+            raise ValueError("exact_neighbours: a score above 1, the rows are not normalised")
+        positive = points > 0  # a pair that rounds to no similarity is never listed
+        return ((rows[positive] << self.row_shift) | ((self.POINTS - points[positive]) << self.column_bits)
+                | columns[positive])
+
+    def offset(self, keys: np.ndarray, rows: int, columns: int) -> np.ndarray:
+        return keys + ((rows << self.row_shift) + columns)
+
+    def first_of_row(self, row: int) -> int:
+        return row << self.row_shift
+
+    def rows(self, keys: np.ndarray) -> np.ndarray:
+        return keys >> self.row_shift
+
+    def fill(self, table: np.ndarray, keys: np.ndarray) -> None:
+        """Put sorted keys in ``table[row, rank]``: each row's columns, best first."""
+        table[self.rows(keys), _ranks(self.rows(keys))] = keys & ((1 << self.column_bits) - 1)
+
+
+def _ranks(rows: np.ndarray) -> np.ndarray:
+    """Each entry's position among the entries of its row (``rows`` sorted)."""
+    position = np.arange(len(rows))
+    first = np.zeros(len(rows), dtype=np.int64)
+    first[1:] = np.where(rows[1:] != rows[:-1], position[1:], 0)
+    return position - np.maximum.accumulate(first)
+
+
+def _first_k(keys: np.ndarray, k: int, layout: _PairKeys) -> np.ndarray:
+    """Of sorted pair keys, each row's first ``k``."""
+    return keys[_ranks(layout.rows(keys)) < k]
+
+
+def _best_keys(scores: np.ndarray, k: int, layout: _PairKeys) -> np.ndarray:
+    """Sorted pair keys of each row's ``k`` best positive scores in a block of the score matrix."""
+    rows, width = scores.shape
+    if rows == 0 or width == 0:
+        return np.zeros(0, dtype=np.int64)
+    block = max(1, min(_BLOCK, width // (2 * k)))  # narrow blocks (a chunk's columns): still 2k of them
+    if -(-width // block) >= k:
+        block_max = np.maximum.reduceat(scores, np.arange(0, width, block), axis=1)
+        # k blocks each hold a score at least their maximum, so the k-th best block maximum
+        # is a lower bound of the k-th best score: only scores above it can be chosen.
+        floor = np.partition(block_max, block_max.shape[1] - k, axis=1)[:, block_max.shape[1] - k]
+        floor = np.maximum(floor - 10.0**-SCORE_DECIMALS, np.finfo(scores.dtype).tiny)
+    else:
+        floor = np.full(rows, np.finfo(scores.dtype).tiny, dtype=scores.dtype)
+    cells = np.flatnonzero(scores >= floor[:, None])
+    row_of, column = np.divmod(cells, width)
+    return _first_k(np.sort(layout.pack(row_of, column, scores.ravel()[cells])), k, layout)
 
 
 @contextlib.contextmanager
@@ -383,26 +443,6 @@ def _split_frequent_terms(matrix: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_mat
     dense = matrix[:, frequent].toarray().astype(np.float32)
     sparse = matrix[:, np.flatnonzero(shared)].tocsr()
     return np.ascontiguousarray(dense), sparse
-
-
-def _best_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of the k best positive scores of each row: best first, ties by index."""
-    rows, n = scores.shape
-    blocks = -(-n // _BLOCK)
-    if blocks >= k:
-        padded = scores
-        if blocks * _BLOCK != n:
-            padded = np.full((rows, blocks * _BLOCK), -1.0, dtype=scores.dtype)
-            padded[:, :n] = scores
-        block_max = padded.reshape(rows, blocks, _BLOCK).max(axis=2)
-        # k blocks each hold a score at least their maximum, so the k-th best block maximum
-        # is a lower bound of the k-th best score: only scores above it can be chosen.
-        floor = np.partition(block_max, blocks - k, axis=1)[:, blocks - k]
-    else:
-        floor = np.full(rows, -1.0, dtype=scores.dtype)
-    floor = np.maximum(floor - 10.0**-SCORE_DECIMALS, 0.0)
-    row_of, column = np.nonzero((scores >= floor[:, None]) & (scores > 0))
-    return _best_pairs(rows, k, row_of, column, scores[row_of, column].astype(np.float64))
 
 
 def _tokens(texts: Sequence[tuple[str, str]]) -> list[str]:
