@@ -84,10 +84,17 @@ STOPWORDS = frozenset(
 )
 
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\x00\x01]+")
-_TOKEN_RE = re.compile(r"[^\W_]+|[\x00\x01]")
 _FIELD_END = "\x00"  # separates a paper's title from its abstract in the joined text
 _PAPER_END = "\x01"  # ends a paper in the joined text
 _SEPARATORS = str.maketrans({_FIELD_END: " ", _PAPER_END: " "})
+_FIELD_SPACED, _PAPER_SPACED = f" {_FIELD_END} ", f" {_PAPER_END} "
+_WORD_RE = re.compile(r"[^\W_]+")
+# bytes.translate table: an ASCII word character or a separator stays, any other ASCII byte becomes a
+# space; bytes of multi-byte UTF-8 characters stay (_ascii_words leaves only word characters there)
+_WORD_BYTES = bytes(
+    byte if byte >= 0x80 or chr(byte) in (_FIELD_END, _PAPER_END) or (chr(byte).isalnum() and byte != ord("_")) else 0x20
+    for byte in range(256)
+)
 
 
 def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
@@ -96,13 +103,18 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     Ties are broken by id; a paper is never its own neighbour, and a paper that shares no
     weighted term with another never lists it (so a paper can have fewer than ``k``).
     """
-    ordered = sorted(papers, key=lambda paper: paper.id)
+    return _related_in_id_order(sorted(papers, key=lambda paper: paper.id), k)
+
+
+def _related_in_id_order(ordered: Sequence[Paper], k: int, key: bytes | None = None) -> dict[str, tuple[str, ...]]:
+    """``related_papers`` of papers sorted by id; ``key``: their ``_corpus_key`` when already known."""
     ids = [paper.id for paper in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("related_papers: paper ids must be unique")
     if k <= 0 or len(ordered) < 2:
         return {paper_id: () for paper_id in ids}
-    key = _corpus_key(ordered, k) if len(ordered) >= CACHE_MIN_PAPERS else None
+    if key is None and len(ordered) >= CACHE_MIN_PAPERS:
+        key = _corpus_key(ordered, k)
     found = _cached(key)
     if found is not None:
         return found
@@ -132,8 +144,9 @@ class Prefetch:
         ordered = sorted(papers, key=lambda paper: paper.id)
         worker = None
         wanted = len(ordered) >= max(CACHE_MIN_PAPERS, 2) and k > 0 and processes.fork_allowed()
-        if wanted and _cached(_corpus_key(ordered, k)) is None:
-            worker = processes.run_forked(lambda: tuple(related_papers(ordered, k).items()), "related papers")
+        key = _corpus_key(ordered, k) if wanted else None
+        if wanted and _cached(key) is None:
+            worker = processes.run_forked(lambda: tuple(_related_in_id_order(ordered, k, key).items()), "related papers")
         return cls(ordered, k, worker)
 
     def result(self) -> dict[str, tuple[str, ...]]:
@@ -199,27 +212,30 @@ def tfidf_matrix(texts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
 def _weighted_counts(
     texts: Sequence[tuple[str, str]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """(row, term, weighted count) triples, one per distinct term of a text, and the terms.
+    """(row, term, weighted count) triples, one per distinct kept term of a text (_is_term), and the terms.
 
     Tokenised in batches: the token strings of the whole archive would take ~55 bytes each.
     """
-    index: dict[str, int] = {_FIELD_END: 0, _PAPER_END: 1}
+    index: dict[bytes, int] = {_FIELD_END.encode(): 0, _PAPER_END.encode(): 1}
+    is_term = [False, False]
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, len(texts), _BATCH):
         tokens = _tokens(texts[start : start + _BATCH])
         for term in sorted(set(tokens).difference(index)):
             index[term] = len(index)
+            is_term.append(_is_term(term.decode()))
         term_ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
         is_field_end, is_paper_end = term_ids == 0, term_ids == 1
         paper = np.cumsum(is_paper_end) - is_paper_end  # the paper each token belongs to
         in_title = np.cumsum(is_field_end) == paper  # no field end seen yet in this paper
-        pair, inverse = np.unique(paper * len(index) + term_ids, return_inverse=True)
-        weight = np.bincount(inverse, weights=np.where(in_title, TITLE_WEIGHT, 1.0))
+        term = np.array(is_term)[term_ids]  # stop words and the like are dropped here already
+        pair, inverse = np.unique(paper[term] * len(index) + term_ids[term], return_inverse=True)
+        weight = np.bincount(inverse, weights=np.where(in_title[term], TITLE_WEIGHT, 1.0))
         parts.append(((pair // len(index) + start).astype(np.int32), (pair % len(index)).astype(np.int32), weight))
     if not parts:
-        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), list(index)
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), [term.decode() for term in index]
     rows, columns, weights = (np.concatenate(column) for column in zip(*parts, strict=False))
-    return rows, columns, weights, list(index)
+    return rows, columns, weights, [term.decode() for term in index]
 
 
 def top_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
@@ -445,13 +461,30 @@ def _split_frequent_terms(matrix: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_mat
     return np.ascontiguousarray(dense), sparse
 
 
-def _tokens(texts: Sequence[tuple[str, str]]) -> list[str]:
-    """Every word of every text, casefolded, with field and paper separators as tokens."""
+def _tokens(texts: Sequence[tuple[str, str]]) -> list[bytes]:
+    """Every word of every text, casefolded, UTF-8, with field and paper separators as tokens.
+
+    A word is a run of word characters but "_" (the regular expression ``[^\\W_]+``). Splitting
+    bytes on a translation table costs a fraction of that expression's ``findall``; it finds the
+    same words in ASCII text, so the rare text with other characters is first rewritten as its
+    words joined by spaces, which the table splits back into exactly those words.
+    """
     parts: list[str] = []
     for title, abstract in texts:
-        parts += (title.translate(_SEPARATORS), _FIELD_END, abstract.translate(_SEPARATORS), _PAPER_END)
-    text = _URL_RE.sub(" ", "".join(parts)).casefold()
-    return _TOKEN_RE.findall(text)
+        parts += (_plain_words(title), _FIELD_SPACED, _plain_words(abstract), _PAPER_SPACED)
+    return "".join(parts).encode().translate(_WORD_BYTES).split()
+
+
+def _plain_words(text: str) -> str:
+    """The text casefolded, without URLs or separators; a text not all ASCII as its words only."""
+    if not text.isascii():
+        return " ".join(_WORD_RE.findall(_URL_RE.sub(" ", text.translate(_SEPARATORS)).casefold()))
+    # the checks cost a fraction of the translation and the expression, which few texts need
+    if _FIELD_END in text or _PAPER_END in text:
+        text = text.translate(_SEPARATORS)
+    if "://" in text or "www." in text:
+        text = _URL_RE.sub(" ", text)
+    return text.lower()  # casefold() of ASCII, faster
 
 
 def _is_term(token: str) -> bool:
