@@ -189,16 +189,11 @@ def tfidf_matrix(texts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
     """
     n = len(texts)
     rows, columns, weights, vocabulary = _weighted_counts(texts)
-    kept = np.array([_is_term(term) for term in vocabulary], dtype=bool)
     # renumber the kept terms in sorted order, so that columns do not depend on input order
-    kept_terms = sorted((term, i) for i, term in enumerate(vocabulary) if kept[i])
+    kept_terms = sorted((term, i) for i, term in enumerate(vocabulary) if term is not None)
     column_of = np.full(len(vocabulary), -1, dtype=np.int64)
     column_of[[i for _, i in kept_terms]] = np.arange(len(kept_terms))
-    keep = kept[columns]
-    counts = sp.csr_matrix(
-        (weights[keep].astype(np.float64), (rows[keep], column_of[columns[keep]])),
-        shape=(n, len(kept_terms)),
-    )
+    counts = sp.csr_matrix((weights, (rows, column_of[columns])), shape=(n, len(kept_terms)))
     counts.sum_duplicates()
 
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -211,31 +206,34 @@ def tfidf_matrix(texts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
 
 def _weighted_counts(
     texts: Sequence[tuple[str, str]],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """(row, term, weighted count) triples, one per distinct kept term of a text (_is_term), and the terms.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str | None]]:
+    """(row, term, weighted count) triples, one per distinct term of a text, and the terms by number.
+
+    Only terms that can carry meaning (``_is_term``) are counted; the others are None in the list.
 
     Tokenised in batches: the token strings of the whole archive would take ~55 bytes each.
     """
     index: dict[bytes, int] = {_FIELD_END.encode(): 0, _PAPER_END.encode(): 1}
-    is_term = [False, False]
+    vocabulary: list[str | None] = [None, None]
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, len(texts), _BATCH):
         tokens = _tokens(texts[start : start + _BATCH])
         for term in sorted(set(tokens).difference(index)):
             index[term] = len(index)
-            is_term.append(_is_term(term.decode()))
+            word = term.decode()
+            vocabulary.append(word if _is_term(word) else None)
         term_ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
         is_field_end, is_paper_end = term_ids == 0, term_ids == 1
         paper = np.cumsum(is_paper_end) - is_paper_end  # the paper each token belongs to
         in_title = np.cumsum(is_field_end) == paper  # no field end seen yet in this paper
-        term = np.array(is_term)[term_ids]  # stop words and the like are dropped here already
+        term = np.array([word is not None for word in vocabulary])[term_ids]  # stop words etc. out
         pair, inverse = np.unique(paper[term] * len(index) + term_ids[term], return_inverse=True)
         weight = np.bincount(inverse, weights=np.where(in_title[term], TITLE_WEIGHT, 1.0))
         parts.append(((pair // len(index) + start).astype(np.int32), (pair % len(index)).astype(np.int32), weight))
     if not parts:
-        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), [term.decode() for term in index]
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), vocabulary
     rows, columns, weights = (np.concatenate(column) for column in zip(*parts, strict=False))
-    return rows, columns, weights, [term.decode() for term in index]
+    return rows, columns, weights, vocabulary
 
 
 def top_neighbours(matrix: sp.csr_matrix, k: int) -> np.ndarray:
