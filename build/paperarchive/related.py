@@ -4,13 +4,14 @@ Weights: sublinear term frequency (1 + ln tf, a title word counting ``TITLE_WEIG
 smoothed idf (ln((1 + n) / (1 + df)) + 1), rows L2-normalised; similarity is the dot product.
 Everything is computed at build time with numpy and scipy.sparse.
 
-Cost: up to ``EXACT_MAX`` papers, all pairs are scored, exactly, in row chunks, so memory grows
-linearly (the matrices, plus ``CHUNK_CELLS`` float32 cells per chunk).  The frequent terms, which
-would make the sparse product nearly dense and slow, are scored as a small dense matrix by BLAS;
-the rest as a sparse product.  That time grows with the number of pairs, i.e. quadratically
-(a few seconds at 10k papers, minutes at 50k), so past ``EXACT_MAX`` papers each paper is
-compared only with candidates found through its rare terms (``candidate_neighbours``), scored
-exactly: linear time (``benchmarks/related.py`` prints time and agreement).
+Cost: up to ``EXACT_MAX`` papers, all pairs are scored, exactly and once each (the scores are
+symmetric), in row chunks, so memory grows linearly (the matrices, plus ``CHUNK_CELLS`` float32
+cells per chunk).  The frequent terms, which would make the sparse product nearly dense and slow,
+are scored as a small dense matrix by BLAS; the rest as a sparse product.  That time grows with
+the number of pairs, i.e. quadratically (about a second at 10k papers, minutes at 50k), so past
+``EXACT_MAX`` papers each paper is compared only with candidates found through its rare terms
+(``candidate_neighbours``), scored exactly: linear time (``benchmarks/related.py`` prints time
+and agreement).
 
 A rebuild of an unchanged corpus reads the last result from the cache folder
 (cache.RELATED), and ``Prefetch`` starts the computation in a forked process early in a
@@ -90,7 +91,7 @@ _SEPARATORS = str.maketrans({_FIELD_END: " ", _PAPER_END: " "})
 _FIELD_SPACED, _PAPER_SPACED = f" {_FIELD_END} ", f" {_PAPER_END} "
 _WORD_RE = re.compile(r"[^\W_]+")
 # bytes.translate table: an ASCII word character or a separator stays, any other ASCII byte becomes a
-# space; bytes of multi-byte UTF-8 characters stay (_ascii_words leaves only word characters there)
+# space; bytes of multi-byte UTF-8 characters stay (_plain_words leaves only word characters there)
 _WORD_BYTES = bytes(
     byte if byte >= 0x80 or chr(byte) in (_FIELD_END, _PAPER_END) or (chr(byte).isalnum() and byte != ord("_")) else 0x20
     for byte in range(256)
