@@ -2,6 +2,7 @@
 
     python3 benchmarks/related.py            # corpus, then 50,000 synthetic papers
     python3 benchmarks/related.py 10000 20000 50000
+    python3 benchmarks/related.py --build-cpu 5   # CPU as in a cold build (forked worker), 5 runs
 
 Each size runs in its own process so that peak RSS is that size's own.  "wall" is elapsed
 time, "cpu" is CPU time of the process (BLAS may use more than one core), "rss+" is peak RSS
@@ -12,9 +13,11 @@ their related papers, to eyeball the quality.  Needs ../shared/corpus (the real 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -24,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "build"))
 
 from paperarchive.records import Paper, fold_title, slug_for_title  # noqa: E402
-from paperarchive.related import related_papers  # noqa: E402
+from paperarchive.related import Prefetch, related_papers  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "hf-daily" / "expected.jsonl"
 EXAMPLES = 6
@@ -89,10 +92,29 @@ def measure(count: int | None) -> None:
         print()
 
 
+def build_cpu(runs: int) -> None:
+    """CPU seconds of the corpus's related papers as a cold build computes them: ``Prefetch`` forks a
+    worker; the parent's CPU (time.process_time) plus the worker's (RUSAGE_CHILDREN)."""
+    os.environ["PAPERARCHIVE_CACHE_DIR"] = "none"
+    papers = corpus_papers()
+    seconds = []
+    for _ in range(runs):
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = time.process_time()
+        Prefetch.start(papers, 5).result()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        seconds.append(time.process_time() - own + after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
+        print(f"related papers as in a cold build: cpu {seconds[-1]:.2f} s (parent and forked worker)", flush=True)
+    print(f"median of {runs}: {statistics.median(seconds):.2f} s")
+
+
 def main(argv: list[str]) -> int:
     if not CORPUS.exists():
         print(f"{CORPUS} is absent: this benchmark needs ../shared beside the repo", file=sys.stderr)
         return 2
+    if argv and argv[0] == "--build-cpu":
+        build_cpu(int(argv[1]) if len(argv) > 1 else 3)
+        return 0
     if argv and argv[0] == "--one":
         measure(None if argv[1] == "corpus" else int(argv[1]))
         return 0

@@ -266,3 +266,46 @@ def test_an_unused_prefetch_is_cancelled_and_reaped(monkeypatch):
     assert job.worker is None
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind
+
+
+# ---------------------------------------------------------------- tokenising and chunked scoring
+
+
+def _regex_tokens(texts):
+    """The tokens by the specification: URLs out, casefolded, runs of word characters but "_"."""
+    tokens = []
+    for title, abstract in texts:
+        for field, end in ((title, "\x00"), (abstract, "\x01")):
+            text = re.sub(r"(?:https?://|www\.)[^\s\x00\x01]+", " ", re.sub(r"[\x00\x01]", " ", field)).casefold()
+            tokens += re.findall(r"[^\W_]+", text) + [end]
+    return tokens
+
+
+TEXT = st.lists(st.one_of(st.characters(), st.sampled_from(["www.", "http://x.y", "HTTPS://", "\x00", "\x01", "_", " "]))).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT), max_size=4))
+def test_tokens_are_the_words_of_the_regular_expression_in_any_text(texts):
+    assert [token.decode() for token in related_module._tokens(texts)] == _regex_tokens(texts)
+
+
+def test_tokens_of_text_beyond_ascii():
+    texts = [("Straße—naïve_Ꭰ model’s", "see https://x.org/a\u00a0ΣΑΣ www.y.com and 𝔘nicode")]
+    expected = ["strasse", "naïve", "\u13a0", "model", "s", "\x00", "see", "σασ", "and", "𝔘nicode", "\x01"]
+    assert [token.decode() for token in related_module._tokens(texts)] == expected == _regex_tokens(texts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(WORDS), max_size=4), st.lists(st.sampled_from(WORDS), max_size=12)),
+                min_size=2, max_size=14), st.integers(1, 4))
+def test_scoring_in_small_chunks_gives_the_one_chunk_result(texts, rows_per_chunk):
+    matrix = related_module.tfidf_matrix([(" ".join(t), " ".join(a)) for t, a in texts])
+    whole = related_module.exact_neighbours(matrix, 3)
+    original = related_module.CHUNK_CELLS
+    related_module.CHUNK_CELLS = rows_per_chunk * matrix.shape[0]
+    try:
+        chunked = related_module.exact_neighbours(matrix, 3)
+    finally:
+        related_module.CHUNK_CELLS = original
+    assert (chunked == whole).all()
