@@ -322,6 +322,8 @@ class _StoreCache:
         return cls(path, entries)
 
     def get(self, data: bytes) -> Paper | None:
+        if not self.old:
+            return None
         key = hashlib.blake2b(data, digest_size=16).digest()
         found = self.old.get(key)
         if found is None:
@@ -334,6 +336,8 @@ class _StoreCache:
         return paper
 
     def put(self, data: bytes, paper: Paper) -> None:
+        if self.path is None:  # no cache file to keep it in
+            return
         self.new[hashlib.blake2b(data, digest_size=16).digest()] = storefile.row_of(paper)
         self.dirty = True
 
@@ -350,7 +354,8 @@ def _cache_version() -> str:
     """Changes whenever the model or the file format does, so a new reader never trusts an old cache."""
     global _CACHE_VERSION
     if _CACHE_VERSION is None:
-        _CACHE_VERSION = cache.code_key(storefile.__file__, Path(storefile.__file__).with_name("records.py")).hex()
+        here = Path(storefile.__file__).parent
+        _CACHE_VERSION = cache.code_key(*(here / name for name in ("storefile.py", "storelayout.py", "records.py"))).hex()
     return _CACHE_VERSION
 
 
