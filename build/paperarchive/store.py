@@ -129,7 +129,8 @@ def load_store(folder: Path) -> Store:
     named ``<id>.yml`` is reported, never opened for reading.
 
     Cost: files the parse cache knows (by their exact bytes) are not parsed; when many are
-    unknown (a cold cache: ~4 s of YAML at 10k papers), a forked process parses half of them.
+    unknown (a cold cache: ~0.5 CPU s at 10k papers, most files read without the YAML parser by
+    ``storelayout``), a forked process parses half of them.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -294,8 +295,8 @@ def _parse_one(data: bytes) -> tuple[Paper | None, tuple[tuple[int, str, bool], 
 class _StoreCache:
     """Parsed store files keyed by a hash of their exact bytes (outside the repo).
 
-    Parsing 10,000 YAML files costs ~4 s; the cache makes an ingest with nothing
-    new fit its 3 s budget.  It is keyed by content, so it can never disagree with
+    Parsing 10,000 store files costs ~0.5 CPU s (~1.8 s when all go through the YAML parser); the
+    cache spares most of it to an ingest with nothing new.  It is keyed by content, so it can never disagree with
     the files: an edited file simply misses and is parsed.  One marshal file of
     flat rows (``storefile.row_of``): reading and writing it costs a few tens of ms at 10k.
     Set PAPERARCHIVE_CACHE_DIR=none to turn it off.  A file with a warning is never cached.

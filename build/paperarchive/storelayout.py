@@ -48,7 +48,7 @@ class LayoutReader:
         self._plain: dict[str, object] = {}  # plain scalars already resolved (null, counts, common words)
         self._keys: dict[str, bool] = {}  # item keys already checked
         resolvers = loader.yaml_implicit_resolvers
-        if loader.yaml_path_resolvers or None in resolvers:  # resolution that depends on more than the text
+        if loader.yaml_path_resolvers or None in resolvers:  # resolvers _resolved_plain does not consult: read nothing
             keys = ()
         self._resolved_first = frozenset(resolvers)  # first characters a plain scalar may be resolved by
         # a key the loader would read as something else than its text is left to the loader
