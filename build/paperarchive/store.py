@@ -295,9 +295,9 @@ def _parse_one(data: bytes) -> tuple[Paper | None, tuple[tuple[int, str, bool], 
 class _StoreCache:
     """Parsed store files keyed by a hash of their exact bytes (outside the repo).
 
-    Parsing 10,000 store files costs ~0.5 CPU s (~1.8 s when all go through the YAML parser); the
-    cache spares most of it to an ingest with nothing new.  It is keyed by content, so it can never disagree with
-    the files: an edited file simply misses and is parsed.  One marshal file of
+    Parsing 10,000 store files costs ~0.5 CPU s (~1.9 s when all go through the YAML parser); the
+    cache spares most of it to an ingest with nothing new.  It is keyed by content, so it can never
+    disagree with the files: an edited file simply misses and is parsed.  One marshal file of
     flat rows (``storefile.row_of``): reading and writing it costs a few tens of ms at 10k.
     Set PAPERARCHIVE_CACHE_DIR=none to turn it off.  A file with a warning is never cached.
     """
