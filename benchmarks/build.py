@@ -85,6 +85,9 @@ def env(root: Path = ROOT) -> dict[str, str]:
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    # The previous run's writes and deletions (a site of 36,000 files, flushed and discarded by the file
+    # system in the background) must not land in this one: every run starts on a settled disk.
+    os.sync()
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, **kwargs)
     seconds = time.perf_counter() - start
