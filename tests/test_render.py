@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 
 from conftest import MKDOCS_YML
 from paperarchive import processes, rendering, site
-from paperarchive.rendering import audit, parallel
+from paperarchive.rendering import audit
 from paperarchive.rendering import build as rendering_build
 from paperarchive.rendering.plugin import ArchivePlugin, as_read_from_disk, walk_order
 
@@ -102,8 +102,8 @@ def _fail_on(page_src: str, monkeypatch, action) -> None:
     original = mkdocs_build._build_page
 
     def build_page(page, config, *args, **kwargs):
-        if page.file.src_uri == page_src and page.meta.get("template") != parallel.SKIP_TEMPLATE:
-            action()  # in the process whose page it is
+        if page.file.src_uri == page_src:
+            action()  # in the process whose page it is: the only one that builds it
         return original(page, config, *args, **kwargs)
 
     monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
@@ -143,6 +143,27 @@ def test_a_workers_warning_reaches_the_build_and_strict_fails(seed_store, tmp_pa
     assert site.build(MKDOCS_YML, seed_store, site_dir=tmp_path / "strict", strict=True, err=err) == 1
     assert "odd page, from a worker" in err.getvalue()
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_broken_anchor_on_a_workers_page_is_reported_once(seed_store, tmp_path, monkeypatch):
+    import shutil
+
+    allow_forking(monkeypatch)
+    monkeypatch.setenv("PAPERARCHIVE_JOBS", "2")
+    shutil.copytree(MKDOCS_YML.parent / "content" / "pages", tmp_path / "content" / "pages")
+    shutil.copy(MKDOCS_YML.parent / "content" / "topics.yml", tmp_path / "content" / "topics.yml")
+    about = tmp_path / "content" / "pages" / WORKER_PAGE
+    about.write_text(about.read_text(encoding="utf-8") + "\n[Nowhere](#no-such-anchor)\n", encoding="utf-8")
+    config = MKDOCS_YML.read_text(encoding="utf-8")
+    config = config.replace("custom_dir: build/paperarchive/theme", f"custom_dir: {MKDOCS_YML.parent / 'build/paperarchive/theme'}")
+    config = config.replace("  links:\n    not_found: warn", "  links:\n    not_found: warn\n    anchors: warn")
+    assert "anchors: warn" in config
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    err = io.StringIO()
+    assert site.build(tmp_path / "mkdocs.yml", seed_store, site_dir=tmp_path / "site", err=err) == 0, err.getvalue()
+    warnings = [line for line in err.getvalue().splitlines() if "no-such-anchor" in line]
+    assert warnings == ["mkdocs: WARNING: Doc file 'about.md' contains a link '#no-such-anchor', "
+                        "but there is no such anchor on this page."]
 
 
 def test_progress_counts_every_page_of_every_process(seed_store, tmp_path):

@@ -21,16 +21,19 @@ RELIED_ON: dict[str, tuple[str, str]] = {
         "c476b64474acfaa2",
         (
             "order of the steps: site_dir emptied before on_files; on_env, then static files, theme and extra "
-            "templates, then the page loop over files.documentation_pages() in order, then anchor checks and "
-            "on_post_build; on_build_error on any Exception (parallel.py: workers fork at on_env, skip the static "
-            "steps, end at on_post_build; site.py writes the side files into site_dir after on_files)"
+            "templates, then the page loop over files.documentation_pages() taken after on_env, then anchor "
+            "checks over the same pages and on_post_build; on_build_error on any Exception (parallel.py: "
+            "workers fork at on_env, where each process removes the other processes' pages from files, skip "
+            "the static steps, end at on_post_build; site.py writes the side files into site_dir after on_files)"
         ),
     ),
-    "mkdocs.commands.build._build_page": (
-        "adcdbd14b2361126",
+    "mkdocs.commands.build.get_context": (
+        "4b4bf8a076edc4a6",
         (
-            "a page's template is env.get_template(page.meta['template']), and a page whose output is blank is "
-            "not written (parallel.py: a process renders other processes' pages with an empty template)"
+            "a page's template context takes the page list it is given as 'pages' and nothing else from "
+            "files (parallel.py: each process's files hold only its own pages while it renders them; the "
+            "theme's templates do not read 'pages', which the byte-for-byte comparison with a plain "
+            "mkdocs build in tests/test_render.py checks)"
         ),
     ),
     "mkdocs.structure.pages.Page.render": (

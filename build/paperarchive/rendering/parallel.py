@@ -7,12 +7,14 @@ forks ``jobs - 1`` workers (processes.fork). Every process then goes on with MkD
 that point, from the same state, so a page's HTML does not depend on which process wrote it
 (tests/test_render.py compares the site with a plain ``mkdocs build`` byte for byte):
 
-* page ``i`` of ``files.documentation_pages()`` belongs to process ``i % jobs`` (the parent is 0). In
-  every process the other processes' pages get an empty template (``SKIP_TEMPLATE``): MkDocs writes no
-  file for a blank output, so each page is rendered and written once;
+* page ``i`` of ``files.documentation_pages()`` belongs to process ``i % jobs`` (the parent is 0). Every
+  process removes the other processes' pages from ``files`` (``Files.remove``): MkDocs' page loop, and
+  its anchor checks after it, then go over this process's pages only, so each page is rendered, written
+  and checked once. The pages stay in the navigation and keep their URLs (nav and links were made
+  before on_env);
 * a worker drops the static files and static templates from its copy of the build (the parent copies
-  and renders those), logs nothing after its last page (the parent checks the anchors of every page),
-  and ends at ``on_post_build`` (or ``on_build_error``), sending its log records back;
+  and renders those) and ends at ``on_post_build`` (or ``on_build_error``), sending its log records
+  (its pages' warnings and anchor checks) back;
 * the parent, at ``on_post_build``, waits for the workers and logs their records (so ``--strict`` and
   the build's warning count see them, each worker's after the parent's own pages), and fails when one
   failed. ``on_page(done)`` reports the pages rendered by all processes (the progress bar).
@@ -30,7 +32,6 @@ from collections.abc import Callable
 from .. import processes
 
 OnPage = Callable[[int], None]
-SKIP_TEMPLATE = "paperarchive-page-of-another-process.html"
 PARALLEL_SAFE_PLUGINS = frozenset({"paperarchive"})  # plugins whose page events keep no state across pages
 
 
@@ -52,9 +53,8 @@ class PageShares:
         self.counters: processes.SharedCounters | None = None
         self._collected: _Collect | None = None
 
-    def fork(self, env, config, files) -> None:
+    def fork(self, config, files) -> None:
         """At on_env: fork the workers; every process keeps its share of the pages."""
-        import jinja2
         from mkdocs.structure.files import InclusionLevel
 
         pages = files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -62,7 +62,6 @@ class PageShares:
         if jobs == 1:
             self.own = frozenset(file.src_uri for file in pages)
             return
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
         self.counters = processes.SharedCounters(jobs)
         for number in range(1, jobs):
             end = processes.fork("page rendering")
@@ -74,7 +73,7 @@ class PageShares:
         self.own = frozenset(file.src_uri for i, file in enumerate(pages) if i % jobs == self.number)
         for file in pages:
             if file.src_uri not in self.own:
-                file.page.meta["template"] = SKIP_TEMPLATE
+                files.remove(file)
 
     def rendered(self, page) -> None:
         """At on_post_page: count this process's page."""
@@ -83,10 +82,7 @@ class PageShares:
         self.done += 1
         if self.counters is not None:
             self.counters[self.number] = self.done
-        if self.child is not None:
-            if self.done == len(self.own):  # what follows (the anchor checks) is the parent's to log
-                self._collected.collecting = False
-        elif self.on_page is not None:
+        if self.child is None and self.on_page is not None:
             self.on_page(self.counters.total() if self.counters is not None else self.done)
 
     def finish(self) -> None:
@@ -135,12 +131,10 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.NOTSET)
         self.records: list[logging.LogRecord] = []
-        self.collecting = True
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.collecting:
-            record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
-            self.records.append(record)
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.records.append(record)
 
 
 __all__ = ["PARALLEL_SAFE_PLUGINS", "OnPage", "PageShares", "WorkerFailed"]

@@ -123,7 +123,7 @@ class ArchivePlugin(BasePlugin):
 
     def on_env(self, env, config, files):
         if self.shares is not None:
-            self.shares.fork(env, config, files)
+            self.shares.fork(config, files)
         return env
 
     def on_page_content(self, html: str, page, config, files) -> str:
