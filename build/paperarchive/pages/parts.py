@@ -95,8 +95,7 @@ class PaperParts:
 
     title: str  # escaped and bounded, as running text shows it
     first_sentence: str  # the abstract's (not escaped)
-    short_item: tuple[str, ...]  # paper_item, short and full, cut where a link's relative prefix goes
-    full_item: tuple[str, ...]
+    coins: str  # its COinS span
 
 
 def paper_parts(ctx: SiteContext, p: Paper) -> PaperParts:
@@ -108,31 +107,26 @@ def paper_parts(ctx: SiteContext, p: Paper) -> PaperParts:
 
 
 def make_paper_parts(ctx: SiteContext, p: Paper) -> PaperParts:
-    """Every link of an item is ``href(here, url)``, i.e. ``"../" * here.count("/") + url``: that prefix
-    joining the item's pieces is the item on page ``here``."""
-    title = esc(cut(p.title, TITLE_SHOWN_MAX))
-    sentence = first_sentence(p.abstract)
-    published = p.published.isoformat() if p.published else "undated"
-    head = f'{paper_url(p.id)}"><bdi>{title}</bdi></a> <span class="pa-date">{published}</span>{coins(ctx, p)}'
-    full = ['<li><a href="']
-    last = head + f"<br><bdi>{esc(sentence)}</bdi>"
-    extra = [f"<bdi>{esc(cut(p.organization, TITLE_SHOWN_MAX))}</bdi>"] if p.organization else []
-    topics = ctx.topics_of[p.id]
-    if extra or topics:
-        last += '<br><span class="pa-topics">' + " · ".join(extra) + (" · " if extra and topics else "")
-        for i, tid in enumerate(topics):  # topic_links, cut at each link
-            full.append(last + (", " if i else "") + '<a href="')
-            last = f'{topic_url(tid)}">{esc(ctx.topic(tid).name)}</a>'
-        last += "</span>"
-    full.append(last + "</li>")
-    return PaperParts(title, sentence, ('<li><a href="', head + "</li>"), tuple(full))
+    return PaperParts(esc(cut(p.title, TITLE_SHOWN_MAX)), first_sentence(p.abstract), coins(ctx, p))
 
 
 def paper_item(ctx: SiteContext, p: Paper, here: str, full: bool) -> str:
     """One paper in a listing, with its publication date; day pages (full) add its first sentence,
     organization and topics."""
     made = paper_parts(ctx, p)
-    return ("../" * here.count("/")).join(made.full_item if full else made.short_item)
+    published = p.published.isoformat() if p.published else "undated"
+    head = (f'<li><a href="{href(here, paper_url(p.id))}"><bdi>{made.title}</bdi></a> <span class="pa-date">{published}</span>'
+            f'{made.coins}')
+    if not full:
+        return head + "</li>"
+    parts = [head, f"<br><bdi>{esc(made.first_sentence)}</bdi>"]
+    extra = [f"<bdi>{esc(cut(p.organization, TITLE_SHOWN_MAX))}</bdi>"] if p.organization else []
+    if ctx.topics_of[p.id]:
+        extra.append(topic_links(ctx, p.id, here))
+    if extra:
+        parts.append(f'<br><span class="pa-topics">{" · ".join(extra)}</span>')
+    parts.append("</li>")
+    return "".join(parts)
 
 
 def title_item(ctx: SiteContext, p: Paper, here: str) -> str:
